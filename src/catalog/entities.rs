@@ -1,0 +1,245 @@
+//! People, places and keywords: entities with a name and aliases in any script.
+//!
+//! Items refer to them by id, so renaming or merging an entity changes every item at once.
+//! Lookup goes through `text::fold`, so «Мамай» finds the person entered as "Mamay".
+
+use super::{Catalog, Tx, now};
+use crate::error::{Error, Result};
+use crate::text::fold;
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntityKind {
+    Person,
+    Place,
+}
+
+/// A place with its ancestors, outermost first.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlaceNode {
+    pub id: i64,
+    pub name: String,
+    pub path: Vec<String>,
+    pub aliases: Vec<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+impl Tx<'_> {
+    /// Finds a person by name or alias (any script), creating one if there is none.
+    pub fn person(&self, name: &str) -> Result<i64> {
+        let name = clean_name(name)?;
+        if let Some(id) = self.find(EntityKind::Person, &name)? {
+            return Ok(id);
+        }
+        self.conn().execute(
+            "INSERT INTO people (name, created_at) VALUES (?1, ?2)",
+            params![name, now()],
+        )?;
+        let id = self.conn().last_insert_rowid();
+        self.add_alias(EntityKind::Person, id, &name)?;
+        Ok(id)
+    }
+
+    /// Finds a place; `Алматы > Площадь Республики` names a place under its parent and creates
+    /// what is missing along the path.
+    pub fn place(&self, path: &str) -> Result<i64> {
+        let mut parent: Option<i64> = None;
+        let parts: Vec<&str> = path.split('>').map(str::trim).collect();
+        for (i, part) in parts.iter().enumerate() {
+            let name = clean_name(part)?;
+            let found = if i == 0 && parts.len() == 1 {
+                self.find(EntityKind::Place, &name)?
+            } else {
+                self.find_place_under(&name, parent)?
+            };
+            parent = Some(match found {
+                Some(id) => id,
+                None => {
+                    self.conn().execute(
+                        "INSERT INTO places (name, parent_id, created_at) VALUES (?1, ?2, ?3)",
+                        params![name, parent, now()],
+                    )?;
+                    let id = self.conn().last_insert_rowid();
+                    self.add_alias(EntityKind::Place, id, &name)?;
+                    id
+                }
+            });
+        }
+        parent.ok_or_else(|| Error::invalid("empty place name"))
+    }
+
+    pub fn set_place_coordinates(&self, id: i64, lat: Option<f64>, lon: Option<f64>) -> Result<()> {
+        self.conn().execute(
+            "UPDATE places SET lat = ?2, lon = ?3 WHERE id = ?1",
+            params![id, lat, lon],
+        )?;
+        Ok(())
+    }
+
+    pub fn add_alias(&self, kind: EntityKind, id: i64, alias: &str) -> Result<()> {
+        let alias = clean_name(alias)?;
+        let sql = match kind {
+            EntityKind::Person => {
+                "INSERT OR IGNORE INTO person_aliases (person_id, alias, fold) VALUES (?1, ?2, ?3)"
+            }
+            EntityKind::Place => {
+                "INSERT OR IGNORE INTO place_aliases (place_id, alias, fold) VALUES (?1, ?2, ?3)"
+            }
+        };
+        self.conn().execute(sql, params![id, alias, fold(&alias)])?;
+        Ok(())
+    }
+
+    /// Finds a keyword, creating it if needed.
+    pub fn keyword(&self, word: &str) -> Result<i64> {
+        let word = clean_name(word)?;
+        let f = fold(&word);
+        let found: Option<i64> = self
+            .conn()
+            .query_row(
+                "SELECT id FROM keywords WHERE fold = ?1 ORDER BY id LIMIT 1",
+                [&f],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = found {
+            return Ok(id);
+        }
+        self.conn().execute(
+            "INSERT INTO keywords (word, fold) VALUES (?1, ?2)",
+            params![word, f],
+        )?;
+        Ok(self.conn().last_insert_rowid())
+    }
+
+    fn find(&self, kind: EntityKind, name: &str) -> Result<Option<i64>> {
+        find(self.conn(), kind, name)
+    }
+
+    fn find_place_under(&self, name: &str, parent: Option<i64>) -> Result<Option<i64>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT p.id FROM places p JOIN place_aliases a ON a.place_id = p.id
+                 WHERE a.fold = ?1 AND p.parent_id IS ?2 ORDER BY p.id LIMIT 1",
+                params![fold(name), parent],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+}
+
+pub(super) fn find(
+    conn: &rusqlite::Connection,
+    kind: EntityKind,
+    name: &str,
+) -> Result<Option<i64>> {
+    let sql = match kind {
+        EntityKind::Person => {
+            "SELECT person_id FROM person_aliases WHERE fold = ?1 ORDER BY person_id LIMIT 1"
+        }
+        EntityKind::Place => {
+            "SELECT place_id FROM place_aliases WHERE fold = ?1 ORDER BY place_id LIMIT 1"
+        }
+    };
+    Ok(conn.query_row(sql, [fold(name)], |r| r.get(0)).optional()?)
+}
+
+fn clean_name(name: &str) -> Result<String> {
+    let name: String = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        return Err(Error::invalid("a name cannot be empty"));
+    }
+    Ok(name)
+}
+
+impl Catalog {
+    /// The id of the person or place called `name` (or with that alias), if any.
+    pub fn find_entity(&self, kind: EntityKind, name: &str) -> Result<Option<i64>> {
+        find(self.conn(), kind, name)
+    }
+
+    /// A place and every place under it.
+    pub fn place_and_descendants(&self, id: i64) -> Result<Vec<i64>> {
+        let mut stmt = self.conn().prepare(
+            "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT p.id FROM places p JOIN sub ON p.parent_id = sub.id)
+             SELECT id FROM sub",
+        )?;
+        let ids = stmt
+            .query_map([id], |r| r.get(0))?
+            .collect::<Result<Vec<i64>, _>>()?;
+        Ok(ids)
+    }
+
+    /// Every place with its path from the outermost ancestor, sorted by path.
+    pub fn places(&self) -> Result<Vec<PlaceNode>> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT id, name, parent_id, lat, lon FROM places")?;
+        type PlaceRow = (i64, String, Option<i64>, Option<f64>, Option<f64>);
+        let rows: Vec<PlaceRow> = stmt
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        let by_id: std::collections::HashMap<i64, (&str, Option<i64>)> = rows
+            .iter()
+            .map(|(id, n, p, _, _)| (*id, (n.as_str(), *p)))
+            .collect();
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, name, _, lat, lon) in &rows {
+            let mut path = Vec::new();
+            let mut cur = Some(*id);
+            while let Some(c) = cur {
+                let Some((n, p)) = by_id.get(&c) else { break };
+                path.push(n.to_string());
+                cur = *p;
+                if path.len() > 64 {
+                    break; // a cycle written behind our back; do not loop forever
+                }
+            }
+            path.reverse();
+            out.push(PlaceNode {
+                id: *id,
+                name: name.clone(),
+                path,
+                aliases: self.aliases(EntityKind::Place, *id)?,
+                lat: *lat,
+                lon: *lon,
+            });
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+
+    /// Every person: id, name, aliases; sorted by name.
+    pub fn people(&self) -> Result<Vec<(i64, String, Vec<String>)>> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT id, name FROM people ORDER BY name")?;
+        let rows: Vec<(i64, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        rows.into_iter()
+            .map(|(id, name)| Ok((id, name, self.aliases(EntityKind::Person, id)?)))
+            .collect()
+    }
+
+    pub fn aliases(&self, kind: EntityKind, id: i64) -> Result<Vec<String>> {
+        let sql = match kind {
+            EntityKind::Person => {
+                "SELECT alias FROM person_aliases WHERE person_id = ?1 ORDER BY alias"
+            }
+            EntityKind::Place => {
+                "SELECT alias FROM place_aliases WHERE place_id = ?1 ORDER BY alias"
+            }
+        };
+        let mut stmt = self.conn().prepare_cached(sql)?;
+        let v = stmt
+            .query_map([id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(v)
+    }
+}

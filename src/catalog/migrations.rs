@@ -1,0 +1,171 @@
+//! The schema, as an append-only list of migrations applied at open.
+//!
+//! Architecture Invariant: a migration that has shipped is never edited; a change to the
+//! schema is a new entry at the end. `user_version` holds how many have been applied. The test
+//! `shipped_migrations_are_unchanged` pins the text of each shipped migration by its SHA-256.
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the whole data model of the catalogue.
+    r#"
+CREATE TABLE places (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    parent_id   INTEGER REFERENCES places(id) ON DELETE SET NULL,
+    lat         REAL,
+    lon         REAL,
+    created_at  TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE place_aliases (
+    place_id    INTEGER NOT NULL REFERENCES places(id) ON DELETE CASCADE,
+    alias       TEXT NOT NULL,
+    fold        TEXT NOT NULL,
+    PRIMARY KEY (place_id, alias)
+) STRICT;
+CREATE INDEX place_aliases_fold ON place_aliases(fold);
+
+CREATE TABLE people (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE person_aliases (
+    person_id   INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    alias       TEXT NOT NULL,
+    fold        TEXT NOT NULL,
+    PRIMARY KEY (person_id, alias)
+) STRICT;
+CREATE INDEX person_aliases_fold ON person_aliases(fold);
+
+CREATE TABLE items (
+    id                  INTEGER PRIMARY KEY,
+    sha256              TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
+    original_name       TEXT NOT NULL,
+    stored_path         TEXT NOT NULL,
+    size                INTEGER NOT NULL,
+    format              TEXT NOT NULL,
+    width               INTEGER,
+    height              INTEGER,
+    has_preview         INTEGER NOT NULL DEFAULT 0,
+    -- EXIF facts: the camera's claims, kept apart from what the journalist assigns.
+    capture_local       TEXT,
+    capture_offset      TEXT,
+    capture_subsec      TEXT,
+    gps_lat             REAL,
+    gps_lon             REAL,
+    gps_alt             REAL,
+    camera_make         TEXT,
+    camera_model        TEXT,
+    camera_serial       TEXT,
+    orientation         INTEGER,
+    -- What the journalist assigns.
+    caption             TEXT,
+    event_text          TEXT,
+    event_start         TEXT,
+    event_end           TEXT,
+    event_sort          TEXT,
+    event_precision     TEXT CHECK (event_precision IN ('year','month','day','part_of_day','minute','second')),
+    event_part_of_day   TEXT CHECK (event_part_of_day IN ('morning','afternoon','evening','night')),
+    event_approximate   INTEGER NOT NULL DEFAULT 0,
+    event_uncertain     INTEGER NOT NULL DEFAULT 0,
+    place_id            INTEGER REFERENCES places(id) ON DELETE SET NULL,
+    source              TEXT,
+    credit              TEXT,
+    do_not_publish      INTEGER NOT NULL DEFAULT 0,
+    -- Review.
+    review_status       TEXT NOT NULL DEFAULT 'unreviewed'
+                        CHECK (review_status IN ('unreviewed','verified','needs-info','rejected')),
+    review_by           TEXT,
+    review_at           TEXT,
+    imported_at         TEXT NOT NULL,
+    -- Timeline order: the event date, else the capture time; undated last.
+    sort_key            TEXT GENERATED ALWAYS AS (coalesce(event_sort, capture_local)) VIRTUAL
+) STRICT;
+CREATE INDEX items_sort ON items(sort_key);
+CREATE INDEX items_place ON items(place_id);
+
+CREATE TABLE item_paths (
+    item_id     INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    path        TEXT NOT NULL,
+    seen_at     TEXT NOT NULL,
+    PRIMARY KEY (item_id, path)
+) STRICT;
+
+CREATE TABLE item_people (
+    item_id     INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    person_id   INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    PRIMARY KEY (item_id, person_id)
+) STRICT;
+CREATE INDEX item_people_person ON item_people(person_id);
+
+CREATE TABLE keywords (
+    id          INTEGER PRIMARY KEY,
+    word        TEXT NOT NULL UNIQUE,
+    fold        TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE item_keywords (
+    item_id     INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    keyword_id  INTEGER NOT NULL REFERENCES keywords(id) ON DELETE CASCADE,
+    PRIMARY KEY (item_id, keyword_id)
+) STRICT;
+CREATE INDEX item_keywords_keyword ON item_keywords(keyword_id);
+
+CREATE TABLE notes (
+    id          INTEGER PRIMARY KEY,
+    item_id     INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    author      TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    body        TEXT NOT NULL
+) STRICT;
+CREATE INDEX notes_item ON notes(item_id);
+
+-- Append-only, hash-chained log of every change.
+CREATE TABLE history (
+    seq         INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    item_sha256 TEXT,
+    details     TEXT NOT NULL,
+    prev_hash   TEXT NOT NULL,
+    hash        TEXT NOT NULL UNIQUE
+) STRICT;
+CREATE INDEX history_item ON history(item_sha256);
+CREATE TRIGGER history_no_update BEFORE UPDATE ON history
+BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+CREATE TRIGGER history_no_delete BEFORE DELETE ON history
+BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+"#,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::MIGRATIONS;
+    use sha2::{Digest, Sha256};
+
+    /// SHA-256 of each shipped migration. Append a line when a migration ships; never edit one.
+    const SHIPPED: &[&str] = &["56426847985e2ec97984fa14f4f4b417db169271bce30e2f43e28bd7390375fe"];
+
+    #[test]
+    fn shipped_migrations_are_unchanged() {
+        for (i, (sql, want)) in MIGRATIONS.iter().zip(SHIPPED).enumerate() {
+            let got = hex(&Sha256::digest(sql.as_bytes()));
+            assert_eq!(
+                &got,
+                want,
+                "migration {} changed after it shipped; add a new one instead",
+                i + 1
+            );
+        }
+        assert!(
+            SHIPPED.len() >= MIGRATIONS.len() - 1,
+            "pin every migration but the newest in SHIPPED"
+        );
+    }
+
+    fn hex(b: &[u8]) -> String {
+        b.iter().map(|x| format!("{x:02x}")).collect()
+    }
+}

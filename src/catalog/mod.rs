@@ -1,0 +1,114 @@
+//! The catalogue: the SQLite database that is the source of truth about every item.
+//!
+//! All SQL lives under this module, one file per aggregate (items, entities, history), always
+//! with bound parameters. It is not responsible for the files on disk (see `vault`) nor for
+//! reading photos (see `ingest`).
+//!
+//! Architecture Invariant: one writer. The import pipeline funnels every insert through one
+//! connection; readers open their own (WAL makes that safe).
+
+mod entities;
+mod history;
+mod items;
+mod migrations;
+
+pub use entities::{EntityKind, PlaceNode};
+pub use history::{AuditProblem, HistoryEntry};
+pub use items::{Camera, Filter, Gps, ItemRow, NewItem, REVIEW_STATUSES, TagChange};
+pub use migrations::MIGRATIONS;
+
+use crate::error::Result;
+use rusqlite::{Connection, OpenFlags};
+use std::path::Path;
+use std::time::Duration;
+
+pub struct Catalog {
+    conn: Connection,
+}
+
+impl Catalog {
+    /// Opens (creating if needed) the catalogue at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Catalog> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        Self::setup(conn)
+    }
+
+    /// A private in-memory catalogue, for tests.
+    pub fn open_in_memory() -> Result<Catalog> {
+        Self::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(conn: Connection) -> Result<Catalog> {
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut cat = Catalog { conn };
+        cat.migrate()?;
+        Ok(cat)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let version: usize =
+            tx.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
+        if version > MIGRATIONS.len() {
+            return Err(crate::Error::invalid(format!(
+                "this catalogue was written by a newer Kadr (schema {version}, this build knows {})",
+                MIGRATIONS.len()
+            )));
+        }
+        for sql in &MIGRATIONS[version..] {
+            tx.execute_batch(sql)?;
+        }
+        tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The schema version (number of migrations applied).
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// Runs `f` in one immediate transaction; everything or nothing is written.
+    /// `actor` is who the history records as making the changes.
+    pub fn write<T>(&mut self, actor: &str, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let out = f(&Tx { tx: &tx, actor })?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// A write transaction. Every change made through it is recorded in the history.
+pub struct Tx<'a> {
+    tx: &'a rusqlite::Transaction<'a>,
+    actor: &'a str,
+}
+
+impl Tx<'_> {
+    pub(crate) fn conn(&self) -> &Connection {
+        self.tx
+    }
+}
+
+/// The current time as stored: RFC 3339 UTC with seconds.
+pub(crate) fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}

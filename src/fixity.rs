@@ -1,0 +1,75 @@
+//! Fixity: re-hash every original and compare it with the SHA-256 it was catalogued under.
+
+use crate::error::Result;
+use crate::library::Library;
+use serde::Serialize;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Problem {
+    pub id: i64,
+    pub sha256: String,
+    pub path: String,
+    /// For a damaged original, the hash it has now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual_sha256: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FixityReport {
+    pub checked: usize,
+    pub ok: usize,
+    pub damaged: Vec<Problem>,
+    pub missing: Vec<Problem>,
+}
+
+impl FixityReport {
+    pub fn intact(&self) -> bool {
+        self.damaged.is_empty() && self.missing.is_empty()
+    }
+}
+
+/// Re-hashes every original on all cores; `progress(done, total)` after each.
+pub fn verify(library: &Library, progress: impl Fn(usize, usize) + Sync) -> Result<FixityReport> {
+    let originals = library.catalog()?.originals()?;
+    let total = originals.len();
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let report = Mutex::new(FixityReport {
+        checked: total,
+        ..Default::default()
+    });
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                while let Some((id, sha, rel)) = originals.get(next.fetch_add(1, Ordering::Relaxed))
+                {
+                    let path = library.root().join(rel);
+                    let problem = |actual| Problem {
+                        id: *id,
+                        sha256: sha.clone(),
+                        path: path.to_string_lossy().to_string(),
+                        actual_sha256: actual,
+                    };
+                    let outcome = crate::vault::hash_file(&path);
+                    let mut r = report.lock().unwrap();
+                    match outcome {
+                        Ok(actual) if &actual == sha => r.ok += 1,
+                        Ok(actual) => r.damaged.push(problem(Some(actual))),
+                        Err(_) => r.missing.push(problem(None)),
+                    }
+                    drop(r);
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                }
+            });
+        }
+    });
+    let mut r = report.into_inner().unwrap();
+    r.damaged.sort_by_key(|p| p.id);
+    r.missing.sort_by_key(|p| p.id);
+    Ok(r)
+}

@@ -1,0 +1,395 @@
+//! The import pipeline: walk the paths, read each file once, hash it, read its EXIF, make its
+//! thumbnails, and catalogue it atomically.
+//!
+//! Workers (one per core) each hold at most one file's bytes and one decoded frame; they hand
+//! finished files to the single writer (the calling thread) over a bounded channel. One bad
+//! file is reported with its reason and the rest goes on. The cancel flag is checked between
+//! files. This module never prints: progress goes out as `ImportEvent`s to a callback.
+
+mod exif;
+mod render;
+mod sniff;
+mod walk;
+
+pub use exif::{ExifFacts, parse_exif_datetime};
+pub use render::{MAX_PIXELS, PREVIEW_EDGE, THUMB_EDGE, encode_jpeg};
+pub use sniff::{Format, Kind, sniff};
+
+use crate::catalog::{Catalog, NewItem};
+use crate::error::{Error, Result};
+use crate::library::{Library, write_derived};
+use crate::vault::{Content, Session, Vault};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Imported {
+    pub id: i64,
+    pub sha256: String,
+    pub path: String,
+    pub original_name: String,
+    pub format: String,
+    pub has_preview: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Duplicate {
+    pub path: String,
+    pub sha256: String,
+    pub id: i64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Failed {
+    pub path: String,
+    pub error: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Warning {
+    pub path: String,
+    pub warning: String,
+}
+
+/// What an import did, file by file. Printed as is by `import --json`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportReport {
+    pub imported: Vec<Imported>,
+    pub duplicates: Vec<Duplicate>,
+    pub failed: Vec<Failed>,
+    pub warnings: Vec<Warning>,
+    pub cancelled: bool,
+}
+
+/// Progress, as the writer sees it.
+#[derive(Debug, Clone)]
+pub enum ImportEvent {
+    /// The walk is done: this many files and bytes to go.
+    Planned { files: usize, bytes: u64 },
+    /// One more file is finished (imported, duplicate or failed).
+    Progress {
+        files_done: usize,
+        bytes_done: u64,
+        path: PathBuf,
+    },
+}
+
+pub struct ImportOptions {
+    /// Who the history records as importing.
+    pub actor: String,
+    /// Worker threads; 0 means one per core.
+    pub threads: usize,
+}
+
+enum Done {
+    Ready {
+        item: Box<NewItem>,
+        temp: PathBuf,
+        warnings: Vec<String>,
+    },
+    Duplicate {
+        path: String,
+        sha256: String,
+    },
+    Failed {
+        path: String,
+        error: String,
+    },
+}
+
+/// Imports `paths` (files and folders, recursively) into `library`.
+pub fn import(
+    library: &Library,
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    cancel: &AtomicBool,
+    mut progress: impl FnMut(ImportEvent),
+) -> Result<ImportReport> {
+    let mut report = ImportReport::default();
+    let plan = walk::plan(paths, library.root());
+    for (path, error) in plan.failed {
+        report.failed.push(Failed {
+            path: show(&path),
+            error,
+        });
+    }
+    for (path, warning) in plan.warnings {
+        report.warnings.push(Warning {
+            path: show(&path),
+            warning,
+        });
+    }
+    let files = plan.files;
+    let total_bytes = files.iter().map(|f| f.1).sum();
+    progress(ImportEvent::Planned {
+        files: files.len(),
+        bytes: total_bytes,
+    });
+
+    let mut catalog = library.catalog()?;
+    let vault = library.vault();
+    let session = vault.session()?;
+    let threads = match options.threads {
+        0 => std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2),
+        n => n,
+    }
+    .min(files.len().max(1));
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::sync_channel::<(u64, PathBuf, Done)>(threads * 2);
+    let mut files_done = 0;
+    let mut bytes_done = 0;
+
+    std::thread::scope(|scope| -> Result<()> {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (files, next, session) = (&files, &next, &session);
+            scope.spawn(move || {
+                let reader = library.catalog().ok();
+                loop {
+                    if cancel.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((path, size)) = files.get(i) else {
+                        break;
+                    };
+                    let done = process(library, session, reader.as_ref(), path);
+                    if tx.send((*size, path.clone(), done)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        // The writer: batch what is ready into one transaction each.
+        let mut batch = Vec::new();
+        while let Ok(first) = rx.recv() {
+            batch.push(first);
+            while batch.len() < 64 {
+                match rx.try_recv() {
+                    Ok(m) => batch.push(m),
+                    Err(_) => break,
+                }
+            }
+            write_batch(
+                &mut catalog,
+                &vault,
+                &options.actor,
+                &mut batch,
+                &mut report,
+            );
+            for (size, path, _) in batch.drain(..) {
+                files_done += 1;
+                bytes_done += size;
+                progress(ImportEvent::Progress {
+                    files_done,
+                    bytes_done,
+                    path,
+                });
+            }
+        }
+        Ok(())
+    })?;
+    report.cancelled = cancel.load(Ordering::Relaxed) && files_done < files.len();
+    Ok(report)
+}
+
+fn write_batch(
+    catalog: &mut Catalog,
+    vault: &Vault,
+    actor: &str,
+    batch: &mut [(u64, PathBuf, Done)],
+    report: &mut ImportReport,
+) {
+    let mut local = ImportReport::default();
+    let result = catalog.write(actor, |tx| {
+        for (_, _, done) in batch.iter() {
+            match done {
+                Done::Failed { path, error } => local.failed.push(Failed { path: path.clone(), error: error.clone() }),
+                Done::Duplicate { path, sha256 } => match tx.item_id_by_sha(sha256)? {
+                    Some(id) => {
+                        if tx.add_path(id, path)? {
+                            tx.log("path_added", Some(sha256), serde_json::json!({ "path": path }))?;
+                        }
+                        local.duplicates.push(Duplicate { path: path.clone(), sha256: sha256.clone(), id });
+                    }
+                    None => local.failed.push(Failed {
+                        path: path.clone(),
+                        error: "its twin vanished from the catalogue during the import; import it again".into(),
+                    }),
+                },
+                Done::Ready { item, temp, warnings } => {
+                    for w in warnings {
+                        local.warnings.push(Warning { path: item.source_path.clone(), warning: w.clone() });
+                    }
+                    if let Some(id) = tx.item_id_by_sha(&item.sha256)? {
+                        let _ = std::fs::remove_file(temp);
+                        if tx.add_path(id, &item.source_path)? {
+                            tx.log("path_added", Some(&item.sha256), serde_json::json!({ "path": item.source_path }))?;
+                        }
+                        local.duplicates.push(Duplicate { path: item.source_path.clone(), sha256: item.sha256.clone(), id });
+                        continue;
+                    }
+                    if let Err(e) = vault.commit(temp, &item.stored_path) {
+                        local.failed.push(Failed { path: item.source_path.clone(), error: e.to_string() });
+                        continue;
+                    }
+                    let id = tx.insert_item(item)?;
+                    local.imported.push(Imported {
+                        id,
+                        sha256: item.sha256.clone(),
+                        path: item.source_path.clone(),
+                        original_name: item.original_name.clone(),
+                        format: item.format.clone(),
+                        has_preview: item.has_preview,
+                    });
+                }
+            }
+        }
+        Ok(())
+    });
+    match result {
+        Ok(()) => {
+            report.imported.append(&mut local.imported);
+            report.duplicates.append(&mut local.duplicates);
+            report.failed.append(&mut local.failed);
+            report.warnings.append(&mut local.warnings);
+        }
+        Err(e) => {
+            // Nothing of this batch reached the catalogue. Originals already moved in are
+            // complete files named by their hash; importing again catalogues them.
+            for (_, path, _) in batch.iter() {
+                report.failed.push(Failed {
+                    path: show(path),
+                    error: format!("could not be catalogued ({e})"),
+                });
+            }
+        }
+    }
+}
+
+/// Everything a worker does for one file. Never panics on bad input; returns why it failed.
+fn process(library: &Library, session: &Session, reader: Option<&Catalog>, path: &Path) -> Done {
+    let shown = show(path);
+    let fail = |error: String| Done::Failed {
+        path: shown.clone(),
+        error,
+    };
+    let source = match session.read_source(path) {
+        Ok(s) => s,
+        Err(Error::File { message, .. }) => return fail(message),
+        Err(e) => return fail(e.to_string()),
+    };
+    if source.size == 0 {
+        return fail("empty file (0 bytes)".into());
+    }
+    if let Some(r) = reader
+        && let Ok(Some(_)) = r.item_id_by_sha(&source.sha256)
+    {
+        if let Content::Staged(t) = &source.content {
+            let _ = std::fs::remove_file(t);
+        }
+        return Done::Duplicate {
+            path: shown,
+            sha256: source.sha256,
+        };
+    }
+    let owned;
+    let bytes: &[u8] = match &source.content {
+        Content::Memory(b) => b,
+        Content::Staged(t) => match std::fs::read(t) {
+            Ok(b) => {
+                owned = b;
+                &owned
+            }
+            Err(e) => {
+                return fail(format!(
+                    "cannot read back the copy ({})",
+                    crate::error::io_reason(&e)
+                ));
+            }
+        },
+    };
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let kind = match sniff(&bytes[..bytes.len().min(64)], &ext) {
+        Some(k) => k,
+        None => return fail("not a photo (unrecognised content)".into()),
+    };
+    let format = match kind {
+        Kind::NotPhoto(what) => return fail(format!("not a photo: it is {what}")),
+        Kind::Photo(f) | Kind::Undecodable(f) => f,
+    };
+    let mut warnings = Vec::new();
+    let exif = match exif::read(&mut std::io::Cursor::new(bytes)) {
+        Ok(e) => e.unwrap_or_default(),
+        Err(w) => {
+            warnings.push(w);
+            ExifFacts::default()
+        }
+    };
+    let (width, height, has_preview) = match kind {
+        Kind::Photo(f) => match render::render(bytes, f, exif.orientation) {
+            Ok(r) => {
+                let written = write_derived(&library.thumb_path(&source.sha256), &r.thumb_jpeg)
+                    .and_then(|_| {
+                        write_derived(&library.preview_path(&source.sha256), &r.preview_jpeg)
+                    });
+                if let Err(e) = written {
+                    warnings.push(format!("no preview: {e}"));
+                }
+                (Some(r.width), Some(r.height), true)
+            }
+            Err(reason) => return fail(reason),
+        },
+        _ => {
+            warnings.push(format!(
+                "no preview: {} cannot be decoded yet; catalogued as evidence with its metadata",
+                format.name().to_uppercase()
+            ));
+            let size = exif.pixel_size.map(|(w, h)| match exif.orientation {
+                Some(5..=8) => (h, w),
+                _ => (w, h),
+            });
+            (size.map(|s| s.0), size.map(|s| s.1), false)
+        }
+    };
+    let temp = match &source.content {
+        Content::Staged(t) => t.clone(),
+        Content::Memory(b) => match session.stage_bytes(b) {
+            Ok(t) => t,
+            Err(e) => return fail(e.to_string()),
+        },
+    };
+    let item = NewItem {
+        stored_path: Vault::relative_path(&source.sha256, format.extension()),
+        sha256: source.sha256,
+        original_name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default(),
+        source_path: shown,
+        size: source.size,
+        format: format.name().to_string(),
+        width,
+        height,
+        has_preview,
+        exif,
+    };
+    Done::Ready {
+        item: Box::new(item),
+        temp,
+        warnings,
+    }
+}
+
+/// A path as reports show it.
+pub(crate) fn show(path: &Path) -> String {
+    path.to_string_lossy().to_string()
+}

@@ -1,0 +1,217 @@
+//! Decoding a photo into its display size, a grid thumbnail and an inspector preview.
+//!
+//! JPEG is decoded with DCT scaling (shrink-on-load): only as many pixels as the preview needs
+//! are ever produced, so a 12 MP photo costs a 1 MP decode. Other formats go through `image`
+//! with limits. Every decode first checks the size the header claims, so a small file that
+//! claims 60000 x 60000 pixels is refused before anything is allocated.
+
+use super::sniff::Format;
+use image::{DynamicImage, RgbImage};
+use std::io::Cursor;
+
+/// Long edge of grid thumbnails.
+pub const THUMB_EDGE: u32 = 256;
+/// Long edge of inspector previews.
+pub const PREVIEW_EDGE: u32 = 1024;
+/// JPEG DCT scaling stops at the largest 1/n whose long edge is at least this.
+const PREVIEW_MIN_DECODE: u32 = 960;
+/// The most pixels a photo may claim (200 MP; medium-format cameras reach 150).
+pub const MAX_PIXELS: u64 = 200_000_000;
+/// The most memory one decode may ask for.
+const MAX_ALLOC: u64 = 1 << 30;
+
+pub struct Rendered {
+    /// Pixel size as displayed (orientation applied).
+    pub width: u32,
+    pub height: u32,
+    pub thumb_jpeg: Vec<u8>,
+    pub preview_jpeg: Vec<u8>,
+}
+
+/// Decodes `bytes` (of `format`, EXIF orientation `orientation`) and makes the derived images.
+pub fn render(bytes: &[u8], format: Format, orientation: Option<u16>) -> Result<Rendered, String> {
+    let (rgb, full_w, full_h) = match format {
+        Format::Jpeg => decode_jpeg(bytes)?,
+        _ => decode_other(bytes, format)?,
+    };
+    let img = DynamicImage::ImageRgb8(rgb);
+    let o = orientation.and_then(|o| image::metadata::Orientation::from_exif(o as u8));
+    let (mut img, swap) = match o {
+        Some(o) => {
+            let swap = matches!(
+                o,
+                image::metadata::Orientation::Rotate90
+                    | image::metadata::Orientation::Rotate270
+                    | image::metadata::Orientation::Rotate90FlipH
+                    | image::metadata::Orientation::Rotate270FlipH
+            );
+            let mut img = img;
+            img.apply_orientation(o);
+            (img, swap)
+        }
+        None => (img, false),
+    };
+    let (width, height) = if swap {
+        (full_h, full_w)
+    } else {
+        (full_w, full_h)
+    };
+    if img.width().max(img.height()) > PREVIEW_EDGE {
+        img = DynamicImage::ImageRgb8(shrink(&img.to_rgb8(), PREVIEW_EDGE));
+    }
+    let preview = img.to_rgb8();
+    let thumb = shrink(&preview, THUMB_EDGE);
+    Ok(Rendered {
+        width,
+        height,
+        thumb_jpeg: encode_jpeg(&thumb, 82)?,
+        preview_jpeg: encode_jpeg(&preview, 85)?,
+    })
+}
+
+fn shrink(img: &RgbImage, edge: u32) -> RgbImage {
+    let (w, h) = img.dimensions();
+    if w.max(h) <= edge {
+        return img.clone();
+    }
+    let (tw, th) = if w >= h {
+        (
+            edge,
+            ((h as u64 * edge as u64 + w as u64 / 2) / w as u64).max(1) as u32,
+        )
+    } else {
+        (
+            ((w as u64 * edge as u64 + h as u64 / 2) / h as u64).max(1) as u32,
+            edge,
+        )
+    };
+    image::imageops::thumbnail(img, tw, th)
+}
+
+fn check_size(w: u32, h: u32) -> Result<(), String> {
+    if w == 0 || h == 0 {
+        return Err(format!("the image claims an empty size ({w} x {h} pixels)"));
+    }
+    if w as u64 * h as u64 > MAX_PIXELS {
+        return Err(format!(
+            "the image claims {w} x {h} pixels, more than the {} megapixel limit (a decompression bomb or a damaged header)",
+            MAX_PIXELS / 1_000_000
+        ));
+    }
+    Ok(())
+}
+
+fn decode_jpeg(bytes: &[u8]) -> Result<(RgbImage, u32, u32), String> {
+    let mut dec = jpeg_decoder::Decoder::new(Cursor::new(bytes));
+    dec.read_info()
+        .map_err(|e| format!("not a readable JPEG ({e})"))?;
+    let info = dec.info().ok_or("not a readable JPEG (no header)")?;
+    let (w, h) = (info.width as u32, info.height as u32);
+    check_size(w, h)?;
+    dec.set_max_decoding_buffer_size(MAX_ALLOC as usize);
+    let long = w.max(h);
+    let denom = [8u32, 4, 2, 1]
+        .into_iter()
+        .find(|d| long / d >= PREVIEW_MIN_DECODE)
+        .unwrap_or(1);
+    let (sw, sh) = dec
+        .scale(w.div_ceil(denom) as u16, h.div_ceil(denom) as u16)
+        .map_err(|e| format!("not a readable JPEG ({e})"))?;
+    let pixels = dec.decode().map_err(|e| format!("damaged JPEG ({e})"))?;
+    if !has_jpeg_end(bytes) {
+        return Err("truncated JPEG: the file ends before the image does".into());
+    }
+    let (sw, sh) = (sw as u32, sh as u32);
+    let n = (sw * sh) as usize;
+    let rgb: Vec<u8> = match info.pixel_format {
+        jpeg_decoder::PixelFormat::RGB24 => pixels,
+        jpeg_decoder::PixelFormat::L8 => pixels.iter().flat_map(|&l| [l, l, l]).collect(),
+        jpeg_decoder::PixelFormat::L16 => pixels
+            .chunks_exact(2)
+            .flat_map(|p| [p[0], p[0], p[0]])
+            .collect(),
+        jpeg_decoder::PixelFormat::CMYK32 => pixels
+            .chunks_exact(4)
+            .flat_map(|p| {
+                let k = 255 - p[3] as u16;
+                let f = |c: u8| (((255 - c as u16) * k) / 255) as u8;
+                [f(p[0]), f(p[1]), f(p[2])]
+            })
+            .collect(),
+    };
+    if rgb.len() < n * 3 {
+        return Err("damaged JPEG (too few pixels)".into());
+    }
+    let img = RgbImage::from_raw(sw, sh, rgb).ok_or("damaged JPEG (pixel buffer)")?;
+    Ok((img, w, h))
+}
+
+/// A complete JPEG ends with EOI (FF D9); some cameras append trailers after it, so look at
+/// the last 64 KiB rather than the last two bytes.
+fn has_jpeg_end(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(64 * 1024)..];
+    tail.windows(2).any(|w| w == [0xFF, 0xD9])
+}
+
+fn decode_other(bytes: &[u8], format: Format) -> Result<(RgbImage, u32, u32), String> {
+    let fmt = match format {
+        Format::Png => image::ImageFormat::Png,
+        Format::Gif => image::ImageFormat::Gif,
+        Format::Webp => image::ImageFormat::WebP,
+        Format::Tiff => image::ImageFormat::Tiff,
+        Format::Bmp => image::ImageFormat::Bmp,
+        other => return Err(format!("{} cannot be decoded yet", other.name())),
+    };
+    let name = format.name().to_uppercase();
+    let reader = || {
+        let mut r = image::ImageReader::with_format(Cursor::new(bytes), fmt);
+        let mut limits = image::Limits::default();
+        limits.max_alloc = Some(MAX_ALLOC);
+        r.limits(limits);
+        r
+    };
+    let (w, h) = reader()
+        .into_dimensions()
+        .map_err(|e| format!("not a readable {name} ({})", short(&e)))?;
+    check_size(w, h)?;
+    let img = reader()
+        .decode()
+        .map_err(|e| format!("damaged {name} ({})", short(&e)))?;
+    let rgb = match img {
+        DynamicImage::ImageRgb8(rgb) => rgb,
+        other if other.color().has_alpha() => flatten(&other.to_rgba8()),
+        other => other.to_rgb8(),
+    };
+    Ok((rgb, w, h))
+}
+
+/// Transparent pixels over mid grey, so a transparent screenshot does not turn black.
+fn flatten(rgba: &image::RgbaImage) -> RgbImage {
+    let (w, h) = rgba.dimensions();
+    let mut out = RgbImage::new(w, h);
+    for (o, p) in out.pixels_mut().zip(rgba.pixels()) {
+        let a = p[3] as u16;
+        for c in 0..3 {
+            o[c] = ((p[c] as u16 * a + 128 * (255 - a)) / 255) as u8;
+        }
+    }
+    out
+}
+
+fn short(e: &image::ImageError) -> String {
+    let s = e.to_string();
+    s.chars().take(160).collect()
+}
+
+pub fn encode_jpeg(img: &RgbImage, quality: u8) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity((img.width() * img.height() / 4) as usize);
+    let enc = jpeg_encoder::Encoder::new(&mut out, quality);
+    enc.encode(
+        img.as_raw(),
+        img.width() as u16,
+        img.height() as u16,
+        jpeg_encoder::ColorType::Rgb,
+    )
+    .map_err(|e| format!("cannot encode a thumbnail ({e})"))?;
+    Ok(out)
+}

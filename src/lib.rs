@@ -1,0 +1,17 @@
+//! Kadr: an offline catalogue of photo evidence.
+//!
+//! The core (everything but `app`) knows nothing about egui; the desktop shell in `app`
+//! knows nothing about SQL. See ARCHITECTURE.md.
+
+pub mod catalog;
+pub mod cli;
+pub mod dates;
+pub mod error;
+pub mod fixity;
+pub mod ingest;
+pub mod library;
+pub mod text;
+pub mod vault;
+
+pub use error::{Error, Result};
+pub use library::Library;
