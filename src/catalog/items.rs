@@ -72,7 +72,9 @@ pub struct Camera {
     pub serial: Option<String>,
 }
 
-/// Narrows `list`. Every field set must match.
+/// Narrows `list`. Every field set must match. A person or place matches when the words given
+/// appear in its name or an alias, in any script ("Мамай" finds "Zhanbolat Mamay"); a place
+/// includes every place inside it.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub person: Option<String>,
@@ -251,13 +253,23 @@ impl Tx<'_> {
             }
         }
         for name in &change.remove_people {
-            if let Some(pid) = super::entities::find(c, super::EntityKind::Person, name)?
-                && c.execute(
-                    "DELETE FROM item_people WHERE item_id = ?1 AND person_id = ?2",
-                    params![id, pid],
-                )? > 0
-            {
-                note("person_removed", json!(self.person_name(pid)?), json!(null));
+            // Scoped to this item's people, so a surname alone is enough.
+            let removed: Vec<String> = {
+                let mut stmt = c.prepare_cached(
+                    "SELECT DISTINCT p.name FROM item_people ip JOIN people p ON p.id = ip.person_id
+                     JOIN person_aliases a ON a.person_id = p.id
+                     WHERE ip.item_id = ?1 AND (' ' || a.fold || ' ') LIKE ('% ' || ?2 || ' %')",
+                )?;
+                stmt.query_map(params![id, crate::text::fold(name)], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?
+            };
+            c.execute(
+                "DELETE FROM item_people WHERE item_id = ?1 AND person_id IN (
+                    SELECT person_id FROM person_aliases WHERE (' ' || fold || ' ') LIKE ('% ' || ?2 || ' %'))",
+                params![id, crate::text::fold(name)],
+            )?;
+            for who in removed {
+                note("person_removed", json!(who), json!(null));
             }
         }
         for word in &change.add_tags {
@@ -367,22 +379,6 @@ impl Catalog {
 
     /// The ids of `list`, in the same order.
     pub fn list_ids(&self, filter: &Filter) -> Result<Vec<i64>> {
-        let person = match &filter.person {
-            Some(name) => {
-                match super::entities::find(self.conn(), super::EntityKind::Person, name)? {
-                    Some(id) => Some(id),
-                    None => return Ok(Vec::new()),
-                }
-            }
-            None => None,
-        };
-        let place = match &filter.place {
-            Some(name) => match self.find_entity(super::EntityKind::Place, name)? {
-                Some(id) => Some(id),
-                None => return Ok(Vec::new()),
-            },
-            None => None,
-        };
         let from = filter
             .from
             .as_ref()
@@ -393,9 +389,13 @@ impl Catalog {
             .map(|d| d.end.format("%Y-%m-%dT%H:%M:%S").to_string());
         let mut stmt = self.conn().prepare_cached(
             "SELECT id FROM items
-             WHERE (?1 IS NULL OR id IN (SELECT item_id FROM item_people WHERE person_id = ?1))
+             WHERE (?1 IS NULL OR id IN (
+                    SELECT ip.item_id FROM item_people ip JOIN person_aliases a ON a.person_id = ip.person_id
+                    WHERE (' ' || a.fold || ' ') LIKE ('% ' || ?1 || ' %')))
                AND (?2 IS NULL OR place_id IN (
-                    WITH RECURSIVE sub(id) AS (SELECT ?2 UNION SELECT p.id FROM places p JOIN sub ON p.parent_id = sub.id)
+                    WITH RECURSIVE sub(id) AS (
+                        SELECT place_id FROM place_aliases WHERE (' ' || fold || ' ') LIKE ('% ' || ?2 || ' %')
+                        UNION SELECT p.id FROM places p JOIN sub ON p.parent_id = sub.id)
                     SELECT id FROM sub))
                AND (?3 IS NULL OR coalesce(event_end, capture_local) >= ?3)
                AND (?4 IS NULL OR coalesce(event_start, capture_local) <= ?4)
@@ -407,8 +407,8 @@ impl Catalog {
         let ids = stmt
             .query_map(
                 params![
-                    person,
-                    place,
+                    filter.person.as_deref().map(crate::text::fold),
+                    filter.place.as_deref().map(crate::text::fold),
                     from,
                     to,
                     filter.status,

@@ -139,7 +139,7 @@ pub fn import(
     }
     .min(files.len().max(1));
     let next = AtomicUsize::new(0);
-    let (tx, rx) = mpsc::sync_channel::<(u64, PathBuf, Done)>(threads * 2);
+    let (tx, rx) = mpsc::sync_channel::<(usize, Done)>(threads * 2);
     let mut files_done = 0;
     let mut bytes_done = 0;
 
@@ -154,41 +154,41 @@ pub fn import(
                         break;
                     }
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((path, size)) = files.get(i) else {
-                        break;
-                    };
+                    let Some((path, _)) = files.get(i) else { break };
                     let done = process(library, session, reader.as_ref(), path);
-                    if tx.send((*size, path.clone(), done)).is_err() {
+                    if tx.send((i, done)).is_err() {
                         break;
                     }
                 }
             });
         }
         drop(tx);
-        // The writer: batch what is ready into one transaction each.
-        let mut batch = Vec::new();
-        while let Ok(first) = rx.recv() {
-            batch.push(first);
-            while batch.len() < 64 {
-                match rx.try_recv() {
-                    Ok(m) => batch.push(m),
-                    Err(_) => break,
-                }
+        // The writer: results are catalogued in walk order (so ids are stable), each batch of
+        // ready files in one transaction.
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut next_to_write = 0;
+        while let Ok((i, done)) = rx.recv() {
+            waiting.insert(i, done);
+            while let Ok((i, done)) = rx.try_recv() {
+                waiting.insert(i, done);
             }
-            write_batch(
-                &mut catalog,
-                &vault,
-                &options.actor,
-                &mut batch,
-                &mut report,
-            );
-            for (size, path, _) in batch.drain(..) {
+            let mut batch = Vec::new();
+            while let Some(done) = waiting.remove(&next_to_write) {
+                batch.push(done);
+                next_to_write += 1;
+            }
+            if batch.is_empty() {
+                continue;
+            }
+            write_batch(&mut catalog, &vault, &options.actor, &batch, &mut report);
+            for i in next_to_write - batch.len()..next_to_write {
+                let (path, size) = &files[i];
                 files_done += 1;
                 bytes_done += size;
                 progress(ImportEvent::Progress {
                     files_done,
                     bytes_done,
-                    path,
+                    path: path.clone(),
                 });
             }
         }
@@ -202,12 +202,12 @@ fn write_batch(
     catalog: &mut Catalog,
     vault: &Vault,
     actor: &str,
-    batch: &mut [(u64, PathBuf, Done)],
+    batch: &[Done],
     report: &mut ImportReport,
 ) {
     let mut local = ImportReport::default();
     let result = catalog.write(actor, |tx| {
-        for (_, _, done) in batch.iter() {
+        for done in batch {
             match done {
                 Done::Failed { path, error } => local.failed.push(Failed { path: path.clone(), error: error.clone() }),
                 Done::Duplicate { path, sha256 } => match tx.item_id_by_sha(sha256)? {
@@ -262,9 +262,13 @@ fn write_batch(
         Err(e) => {
             // Nothing of this batch reached the catalogue. Originals already moved in are
             // complete files named by their hash; importing again catalogues them.
-            for (_, path, _) in batch.iter() {
+            for done in batch {
+                let path = match done {
+                    Done::Ready { item, .. } => &item.source_path,
+                    Done::Duplicate { path, .. } | Done::Failed { path, .. } => path,
+                };
                 report.failed.push(Failed {
-                    path: show(path),
+                    path: path.clone(),
                     error: format!("could not be catalogued ({e})"),
                 });
             }

@@ -1,0 +1,9 @@
+//! Integration tests: the real `kadr` binary against temporary libraries and generated photos.
+
+mod bad_input;
+mod crash;
+mod fixity;
+mod fixtures;
+mod import;
+mod tagging;
+mod util;
