@@ -181,8 +181,7 @@ pub fn import(
                 continue;
             }
             write_batch(&mut catalog, &vault, &options.actor, &batch, &mut report);
-            for i in next_to_write - batch.len()..next_to_write {
-                let (path, size) = &files[i];
+            for (path, size) in &files[next_to_write - batch.len()..next_to_write] {
                 files_done += 1;
                 bytes_done += size;
                 progress(ImportEvent::Progress {
