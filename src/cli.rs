@@ -118,6 +118,11 @@ pub enum Command {
         json: bool,
         item: Option<String>,
     },
+    /// Load the demo chronicle: placeholder images with real captions, dates, places, people.
+    Demo {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -136,11 +141,23 @@ fn parse_optional_date(s: &str) -> std::result::Result<OptionalDate, String> {
 
 /// Runs the command line; returns the exit status.
 pub fn run(cli: Cli) -> i32 {
-    let Some(command) = cli.command else {
-        eprintln!("kadr: no command given; see kadr --help");
-        return 2;
-    };
     let actor = actor(cli.actor);
+    let Some(command) = cli.command else {
+        // No command: the desktop app.
+        return match library(cli.library) {
+            Ok(lib) => match crate::app::run(lib, actor) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("kadr: cannot open the window: {e}");
+                    1
+                }
+            },
+            Err(e) => {
+                eprintln!("kadr: {e}");
+                1
+            }
+        };
+    };
     let result = library(cli.library).and_then(|lib| dispatch(&lib, &actor, command));
     match result {
         Ok(code) => code,
@@ -306,6 +323,21 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
                         e.seq, e.at, e.actor, e.action, item, e.details
                     );
                 }
+            }
+            Ok(0)
+        }
+        Command::Demo { json } => {
+            let report = crate::demo::load_demo(lib, actor)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).expect("report serialises")
+                );
+            } else {
+                println!(
+                    "demo chronicle: {} items ({} new)",
+                    report.items, report.imported
+                );
             }
             Ok(0)
         }

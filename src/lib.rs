@@ -3,9 +3,11 @@
 //! The core (everything but `app`) knows nothing about egui; the desktop shell in `app`
 //! knows nothing about SQL. See ARCHITECTURE.md.
 
+pub mod app;
 pub mod catalog;
 pub mod cli;
 pub mod dates;
+pub mod demo;
 pub mod error;
 pub mod fixity;
 pub mod ingest;

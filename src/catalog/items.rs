@@ -512,3 +512,112 @@ impl Catalog {
         Ok(v)
     }
 }
+
+/// What the app needs of every item to draw the grid, the timeline and the facets: one light
+/// row per item, loaded in one query.
+#[derive(Debug, Clone)]
+pub struct ItemSummary {
+    pub id: i64,
+    pub sha256: String,
+    pub original_name: String,
+    pub caption: Option<String>,
+    pub format: String,
+    pub has_preview: bool,
+    pub event: Option<EventDate>,
+    /// Capture time, local wall-clock.
+    pub capture: Option<chrono::NaiveDateTime>,
+    pub place_id: Option<i64>,
+    pub place: Option<String>,
+    pub people: Vec<String>,
+    pub tags: Vec<String>,
+    pub review_status: String,
+    /// Folded caption, name, keywords and every alias of its people and place: what the
+    /// search field matches against.
+    pub haystack: String,
+}
+
+impl ItemSummary {
+    /// The interval the item occupies on the timeline: its event date, else its capture time.
+    pub fn span(&self) -> Option<(chrono::NaiveDateTime, chrono::NaiveDateTime)> {
+        match (&self.event, self.capture) {
+            (Some(e), _) => Some((e.start, e.end)),
+            (None, Some(c)) => Some((c, c)),
+            _ => None,
+        }
+    }
+}
+
+impl Catalog {
+    /// Every item, in timeline order.
+    pub fn summaries(&self) -> Result<Vec<ItemSummary>> {
+        self.summaries_where(None)
+    }
+
+    /// The summary of one item.
+    pub fn summary(&self, id: i64) -> Result<ItemSummary> {
+        self.summaries_where(Some(id))?
+            .pop()
+            .ok_or_else(|| Error::NoSuchItem(id.to_string()))
+    }
+
+    fn summaries_where(&self, id: Option<i64>) -> Result<Vec<ItemSummary>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT i.id, i.sha256, i.original_name, i.caption, i.format, i.has_preview, i.event_text,
+                    i.capture_local, i.place_id, pl.name, i.review_status,
+                    (SELECT group_concat(p.name, char(31)) FROM item_people ip JOIN people p ON p.id = ip.person_id
+                       WHERE ip.item_id = i.id),
+                    (SELECT group_concat(k.word, char(31)) FROM item_keywords ik JOIN keywords k ON k.id = ik.keyword_id
+                       WHERE ik.item_id = i.id),
+                    (SELECT group_concat(a.fold, ' ') FROM item_people ip JOIN person_aliases a ON a.person_id = ip.person_id
+                       WHERE ip.item_id = i.id),
+                    (SELECT group_concat(a.fold, ' ') FROM place_aliases a WHERE a.place_id = i.place_id)
+             FROM items i LEFT JOIN places pl ON pl.id = i.place_id
+             WHERE ?1 IS NULL OR i.id = ?1
+             ORDER BY i.sort_key IS NULL, i.sort_key, i.id",
+        )?;
+        let split = |s: Option<String>| -> Vec<String> {
+            let mut v: Vec<String> = s
+                .map(|s| s.split('\u{1f}').map(str::to_string).collect())
+                .unwrap_or_default();
+            v.sort();
+            v
+        };
+        let rows = stmt.query_map([id], |r| {
+            let caption: Option<String> = r.get(3)?;
+            let name: String = r.get(2)?;
+            let event_text: Option<String> = r.get(6)?;
+            let capture: Option<String> = r.get(7)?;
+            let people = split(r.get(11)?);
+            let tags = split(r.get(12)?);
+            let person_folds: Option<String> = r.get(13)?;
+            let place_folds: Option<String> = r.get(14)?;
+            let haystack = [
+                crate::text::fold(caption.as_deref().unwrap_or("")),
+                crate::text::fold(&name),
+                crate::text::fold(&tags.join(" ")),
+                person_folds.unwrap_or_default(),
+                place_folds.unwrap_or_default(),
+            ]
+            .join(" ");
+            Ok(ItemSummary {
+                id: r.get(0)?,
+                sha256: r.get(1)?,
+                original_name: name,
+                caption,
+                format: r.get(4)?,
+                has_preview: r.get(5)?,
+                event: event_text.as_deref().and_then(|t| EventDate::parse(t).ok()),
+                capture: capture.and_then(|c| {
+                    chrono::NaiveDateTime::parse_from_str(&c, "%Y-%m-%dT%H:%M:%S").ok()
+                }),
+                place_id: r.get(8)?,
+                place: r.get(9)?,
+                people,
+                tags,
+                review_status: r.get(10)?,
+                haystack,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

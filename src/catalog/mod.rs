@@ -14,7 +14,7 @@ mod migrations;
 
 pub use entities::{EntityKind, PlaceNode};
 pub use history::{AuditProblem, HistoryEntry};
-pub use items::{Camera, Filter, Gps, ItemRow, NewItem, REVIEW_STATUSES, TagChange};
+pub use items::{Camera, Filter, Gps, ItemRow, ItemSummary, NewItem, REVIEW_STATUSES, TagChange};
 pub use migrations::MIGRATIONS;
 
 use crate::error::Result;

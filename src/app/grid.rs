@@ -1,0 +1,143 @@
+//! The thumbnail grid, virtualised: only the rows in view are laid out, so 100 000 items cost
+//! what the visible ones cost. Click, Ctrl-click, Shift-click select; double-click opens the
+//! full view; Ctrl+scroll zooms the tiles.
+
+use super::thumbs::{Lookup, TextureCache};
+use super::{Action, SelectMode, ViewCtx};
+use crate::catalog::ItemSummary;
+
+pub fn grid_ui(
+    ui: &mut egui::Ui,
+    v: &ViewCtx<'_>,
+    thumbs: &mut TextureCache,
+    tile: &mut f32,
+    actions: &mut Vec<Action>,
+) {
+    let zoom = ui.input(|i| {
+        if i.modifiers.command {
+            i.zoom_delta()
+        } else {
+            1.0
+        }
+    });
+    if zoom != 1.0 {
+        *tile = (*tile * zoom).clamp(64.0, 320.0);
+    }
+    let gap = 6.0;
+    let label_h = 18.0;
+    let width = ui.available_width();
+    let per_row = ((width + gap) / (*tile + gap)).floor().max(1.0) as usize;
+    let rows = v.visible.len().div_ceil(per_row);
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show_rows(ui, *tile + label_h + gap, rows, |ui, range| {
+            for row in range {
+                ui.horizontal(|ui| {
+                    ui.spacing_mut().item_spacing.x = gap;
+                    for index in row * per_row..((row + 1) * per_row).min(v.visible.len()) {
+                        let item = &v.items[v.visible[index]];
+                        tile_ui(ui, v, item, index, *tile, label_h, thumbs, actions);
+                    }
+                });
+            }
+        });
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn tile_ui(
+    ui: &mut egui::Ui,
+    v: &ViewCtx<'_>,
+    item: &ItemSummary,
+    index: usize,
+    tile: f32,
+    label_h: f32,
+    thumbs: &mut TextureCache,
+    actions: &mut Vec<Action>,
+) -> egui::Response {
+    let (rect, resp) =
+        ui.allocate_exact_size(egui::vec2(tile, tile + label_h), egui::Sense::click());
+    let selected = v.selection.ids.contains(&item.id);
+    let name = item.caption.as_deref().unwrap_or(&item.original_name);
+    resp.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, name));
+    if ui.is_rect_visible(rect) {
+        let painter = ui.painter();
+        let visuals = ui.visuals();
+        let image_rect = egui::Rect::from_min_size(rect.min, egui::vec2(tile, tile));
+        painter.rect_filled(image_rect, 4.0, visuals.extreme_bg_color);
+        let lib = v.library;
+        match item
+            .has_preview
+            .then(|| thumbs.get(&item.sha256, || lib.thumb_path(&item.sha256)))
+        {
+            Some(Lookup::Ready(tex)) => {
+                let size = tex.size_vec2();
+                let scale = (tile - 4.0) / size.x.max(size.y);
+                let r = egui::Rect::from_center_size(image_rect.center(), size * scale);
+                painter.image(
+                    tex.id(),
+                    r,
+                    egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
+                    egui::Color32::WHITE,
+                );
+            }
+            Some(Lookup::Pending) => {}
+            _ => {
+                painter.text(
+                    image_rect.center(),
+                    egui::Align2::CENTER_CENTER,
+                    format!("{}\n—", item.format.to_uppercase()),
+                    egui::FontId::proportional(14.0),
+                    visuals.weak_text_color(),
+                );
+            }
+        }
+        if selected {
+            painter.rect_stroke(
+                image_rect,
+                4.0,
+                egui::Stroke::new(3.0, visuals.selection.bg_fill),
+                egui::StrokeKind::Inside,
+            );
+        } else if resp.hovered() {
+            painter.rect_stroke(
+                image_rect,
+                4.0,
+                egui::Stroke::new(1.0, visuals.weak_text_color()),
+                egui::StrokeKind::Inside,
+            );
+        }
+        let label = egui::Rect::from_min_size(
+            egui::pos2(rect.min.x, rect.min.y + tile),
+            egui::vec2(tile, label_h),
+        );
+        let text = ui.fonts_mut(|f| {
+            let job = egui::text::LayoutJob::simple_singleline(
+                name.to_string(),
+                egui::FontId::proportional(12.0),
+                visuals.text_color(),
+            );
+            let mut job = job;
+            job.wrap = egui::text::TextWrapping::truncate_at_width(tile);
+            f.layout_job(job)
+        });
+        painter.galley(
+            label.left_top() + egui::vec2(0.0, 2.0),
+            text,
+            visuals.text_color(),
+        );
+    }
+    if resp.double_clicked() {
+        actions.push(Action::OpenFull(index));
+    } else if resp.clicked() {
+        let m = ui.input(|i| i.modifiers);
+        let mode = if m.shift {
+            SelectMode::Range
+        } else if m.command {
+            SelectMode::Toggle
+        } else {
+            SelectMode::Replace
+        };
+        actions.push(Action::Select { index, mode });
+    }
+    resp
+}

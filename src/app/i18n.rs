@@ -1,0 +1,361 @@
+//! Every string the app shows, per UI language, in one place. Adding Kazakh or Kyrgyz is one
+//! more `Strings` value and one more `Lang` variant.
+
+use chrono::{Datelike, NaiveDate};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Ru,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Ru];
+
+    pub fn strings(self) -> &'static Strings {
+        match self {
+            Lang::En => &EN,
+            Lang::Ru => &RU,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Ru => "Русский",
+        }
+    }
+}
+
+pub struct Strings {
+    pub import: &'static str,
+    pub import_files: &'static str,
+    pub import_folder: &'static str,
+    pub export: &'static str,
+    pub export_later: &'static str,
+    pub search_hint: &'static str,
+    pub search: &'static str,
+    pub grid: &'static str,
+    pub timeline: &'static str,
+    pub people: &'static str,
+    pub places: &'static str,
+    pub keywords: &'static str,
+    pub review_status: &'static str,
+    pub undated: &'static str,
+    pub all_items: &'static str,
+    pub clear_filters: &'static str,
+    pub items: &'static str,
+    pub selected: &'static str,
+    pub no_selection: &'static str,
+    pub n_selected: &'static str,
+    pub empty_library: &'static str,
+    pub load_demo: &'static str,
+    pub loading: &'static str,
+    pub cancel: &'static str,
+    pub close: &'static str,
+    pub imported: &'static str,
+    pub duplicates: &'static str,
+    pub failed: &'static str,
+    pub no_preview: &'static str,
+    pub import_report: &'static str,
+    pub importing: &'static str,
+    pub path_to_import: &'static str,
+    pub dialog_unavailable: &'static str,
+    pub caption: &'static str,
+    pub event_date: &'static str,
+    pub place: &'static str,
+    pub person_add: &'static str,
+    pub keyword_add: &'static str,
+    pub source: &'static str,
+    pub credit: &'static str,
+    pub file_facts: &'static str,
+    pub captured: &'static str,
+    pub offset_unknown: &'static str,
+    pub camera: &'static str,
+    pub gps: &'static str,
+    pub size: &'static str,
+    pub format: &'static str,
+    pub pixels: &'static str,
+    pub apply: &'static str,
+    pub remove: &'static str,
+    pub undo: &'static str,
+    pub use_capture_time: &'static str,
+    pub approximate: &'static str,
+    pub uncertain: &'static str,
+    pub date_none: &'static str,
+    pub date_exact: &'static str,
+    pub date_day: &'static str,
+    pub date_part: &'static str,
+    pub date_month: &'static str,
+    pub date_year: &'static str,
+    pub date_interval: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub parts: [&'static str; 4],
+    pub settings: &'static str,
+    pub language: &'static str,
+    pub user_name: &'static str,
+    pub zoom: &'static str,
+    pub range: &'static str,
+    pub clear_range: &'static str,
+    pub edit_many: &'static str,
+    pub statuses: [&'static str; 4],
+    pub months_nominative: [&'static str; 12],
+    pub months_genitive: [&'static str; 12],
+    pub placeholder_note: &'static str,
+    pub create_new: &'static str,
+}
+
+pub static EN: Strings = Strings {
+    import: "Import…",
+    import_files: "Files…",
+    import_folder: "Folder…",
+    export: "Export…",
+    export_later: "Exports (evidence bag, report, publication copies) come with the custody features.",
+    search_hint: "Search captions, people, places, keywords",
+    search: "Search",
+    grid: "Grid",
+    timeline: "Timeline",
+    people: "People",
+    places: "Places",
+    keywords: "Keywords",
+    review_status: "Review status",
+    undated: "Undated",
+    all_items: "All items",
+    clear_filters: "Clear filters",
+    items: "items",
+    selected: "selected",
+    no_selection: "Nothing selected",
+    n_selected: "items selected: changes apply to all of them",
+    empty_library: "This library is empty. Import photos, drop them on the window, or load the demo chronicle.",
+    load_demo: "Load the demo chronicle",
+    loading: "Loading…",
+    cancel: "Cancel",
+    close: "Close",
+    imported: "Imported",
+    duplicates: "Duplicates (already catalogued)",
+    failed: "Failed",
+    no_preview: "Warnings (no preview)",
+    import_report: "Import report",
+    importing: "Importing",
+    path_to_import: "Path to import",
+    dialog_unavailable: "No file dialog is available on this system: type a path.",
+    caption: "Caption",
+    event_date: "Event date",
+    place: "Place",
+    person_add: "Add person",
+    keyword_add: "Add keyword",
+    source: "Source",
+    credit: "Credit",
+    file_facts: "File",
+    captured: "Captured",
+    offset_unknown: "offset unknown",
+    camera: "Camera",
+    gps: "GPS",
+    size: "Size",
+    format: "Format",
+    pixels: "Pixels",
+    apply: "Apply",
+    remove: "Remove",
+    undo: "Undo",
+    use_capture_time: "Use the capture time",
+    approximate: "approximate (~)",
+    uncertain: "uncertain (?)",
+    date_none: "No date",
+    date_exact: "Exact time",
+    date_day: "Day",
+    date_part: "Part of day",
+    date_month: "Month",
+    date_year: "Year",
+    date_interval: "Interval",
+    from: "From",
+    to: "To",
+    parts: ["morning", "afternoon", "evening", "night"],
+    settings: "Settings",
+    language: "Language",
+    user_name: "Your name (for the history)",
+    zoom: "Tile size",
+    range: "Range",
+    clear_range: "Clear range",
+    edit_many: "Editing",
+    statuses: ["unreviewed", "verified", "needs info", "rejected"],
+    months_nominative: [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    months_genitive: [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    placeholder_note: "placeholder",
+    create_new: "new",
+};
+
+pub static RU: Strings = Strings {
+    import: "Импорт…",
+    import_files: "Файлы…",
+    import_folder: "Папка…",
+    export: "Экспорт…",
+    export_later: "Экспорт (пакет доказательств, отчёт, копии для публикации) появится вместе с функциями хранения.",
+    search_hint: "Поиск по подписям, людям, местам, ключевым словам",
+    search: "Поиск",
+    grid: "Сетка",
+    timeline: "Хроника",
+    people: "Люди",
+    places: "Места",
+    keywords: "Ключевые слова",
+    review_status: "Проверка",
+    undated: "Без даты",
+    all_items: "Все снимки",
+    clear_filters: "Сбросить фильтры",
+    items: "снимков",
+    selected: "выбрано",
+    no_selection: "Ничего не выбрано",
+    n_selected: "снимков выбрано: изменения применяются ко всем",
+    empty_library: "Библиотека пуста. Импортируйте снимки, перетащите их в окно или загрузите демонстрационную хронику.",
+    load_demo: "Загрузить демонстрационную хронику",
+    loading: "Загрузка…",
+    cancel: "Отмена",
+    close: "Закрыть",
+    imported: "Импортировано",
+    duplicates: "Дубликаты (уже в каталоге)",
+    failed: "Ошибки",
+    no_preview: "Предупреждения (нет превью)",
+    import_report: "Отчёт об импорте",
+    importing: "Импорт",
+    path_to_import: "Путь для импорта",
+    dialog_unavailable: "Системный диалог выбора файлов недоступен: введите путь.",
+    caption: "Подпись",
+    event_date: "Дата события",
+    place: "Место",
+    person_add: "Добавить человека",
+    keyword_add: "Добавить ключевое слово",
+    source: "Источник",
+    credit: "Автор",
+    file_facts: "Файл",
+    captured: "Снято",
+    offset_unknown: "часовой пояс неизвестен",
+    camera: "Камера",
+    gps: "GPS",
+    size: "Размер",
+    format: "Формат",
+    pixels: "Пиксели",
+    apply: "Применить",
+    remove: "Убрать",
+    undo: "Отменить",
+    use_capture_time: "Взять время съёмки",
+    approximate: "приблизительно (~)",
+    uncertain: "неточно (?)",
+    date_none: "Без даты",
+    date_exact: "Точное время",
+    date_day: "День",
+    date_part: "Часть дня",
+    date_month: "Месяц",
+    date_year: "Год",
+    date_interval: "Интервал",
+    from: "С",
+    to: "По",
+    parts: ["утро", "день", "вечер", "ночь"],
+    settings: "Настройки",
+    language: "Язык",
+    user_name: "Ваше имя (для истории изменений)",
+    zoom: "Размер плиток",
+    range: "Период",
+    clear_range: "Сбросить период",
+    edit_many: "Правка",
+    statuses: ["не проверено", "подтверждено", "нужны данные", "отклонено"],
+    months_nominative: [
+        "январь",
+        "февраль",
+        "март",
+        "апрель",
+        "май",
+        "июнь",
+        "июль",
+        "август",
+        "сентябрь",
+        "октябрь",
+        "ноябрь",
+        "декабрь",
+    ],
+    months_genitive: [
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ],
+    placeholder_note: "заглушка",
+    create_new: "новое",
+};
+
+impl Strings {
+    /// "4 января 2022" / "4 January 2022".
+    pub fn day(&self, d: NaiveDate) -> String {
+        format!(
+            "{} {} {}",
+            d.day(),
+            self.months_genitive[d.month0() as usize],
+            d.year()
+        )
+    }
+
+    /// "январь 2022" / "January 2022".
+    pub fn month(&self, year: i32, month0: u32) -> String {
+        format!("{} {}", self.months_nominative[month0 as usize], year)
+    }
+
+    pub fn status(&self, status: &str) -> &'static str {
+        match status {
+            "verified" => self.statuses[1],
+            "needs-info" => self.statuses[2],
+            "rejected" => self.statuses[3],
+            _ => self.statuses[0],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn russian_months_are_declined() {
+        let d = NaiveDate::from_ymd_opt(2022, 1, 4).unwrap();
+        assert_eq!(RU.day(d), "4 января 2022");
+        assert_eq!(EN.day(d), "4 January 2022");
+        assert_eq!(RU.month(2022, 4), "май 2022");
+        assert_eq!(
+            RU.day(NaiveDate::from_ymd_opt(2022, 5, 15).unwrap()),
+            "15 мая 2022"
+        );
+    }
+}

@@ -1,0 +1,621 @@
+//! The right inspector: a large preview, the file's facts, and the tagging editors. Every edit
+//! is sent at once (Enter, focus leaving a field, or a click) and recorded in the history; with
+//! several items selected an edit applies to all of them.
+
+use super::thumbs::{Lookup, TextureCache};
+use super::{Action, ViewCtx};
+use crate::catalog::{ItemRow, TagChange};
+use crate::dates::{EventDate, PartOfDay, Precision};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateKind {
+    #[default]
+    None,
+    Exact,
+    Day,
+    Part,
+    Month,
+    Year,
+    Interval,
+}
+
+/// The event date editor's fields.
+#[derive(Debug, Clone, Default)]
+pub struct DateEditor {
+    pub kind: DateKind,
+    pub day: String,
+    pub time: String,
+    pub part: Option<PartOfDay>,
+    pub month: String,
+    pub year: String,
+    pub from: String,
+    pub to: String,
+    pub approximate: bool,
+    pub uncertain: bool,
+}
+
+impl DateEditor {
+    pub fn from_date(d: Option<&EventDate>) -> DateEditor {
+        let Some(d) = d else {
+            return DateEditor::default();
+        };
+        let mut e = DateEditor {
+            approximate: d.approximate,
+            uncertain: d.uncertain,
+            day: d.start.format("%Y-%m-%d").to_string(),
+            month: d.start.format("%Y-%m").to_string(),
+            year: d.start.format("%Y").to_string(),
+            time: d.start.format("%H:%M").to_string(),
+            part: d.part_of_day,
+            ..Default::default()
+        };
+        let interval = d.edtf.contains('/');
+        e.kind = if interval {
+            let (a, b) = d.edtf.split_once('/').unwrap();
+            e.from = a.trim_end_matches(['~', '?', '%']).to_string();
+            e.to = b.trim_end_matches(['~', '?', '%']).to_string();
+            DateKind::Interval
+        } else {
+            match d.precision {
+                Precision::Year => DateKind::Year,
+                Precision::Month => DateKind::Month,
+                Precision::Day => DateKind::Day,
+                Precision::PartOfDay => DateKind::Part,
+                Precision::Minute | Precision::Second => {
+                    e.time = if d.precision == Precision::Second {
+                        d.start.format("%H:%M:%S").to_string()
+                    } else {
+                        e.time
+                    };
+                    DateKind::Exact
+                }
+            }
+        };
+        e
+    }
+
+    /// The text form the editor describes (`None`: no date), or why it is not a date.
+    pub fn to_date(&self) -> Result<Option<EventDate>, String> {
+        let q = match (self.approximate, self.uncertain) {
+            (true, true) => "%",
+            (true, false) => "~",
+            (false, true) => "?",
+            _ => "",
+        };
+        let text = match self.kind {
+            DateKind::None => return Ok(None),
+            DateKind::Exact => format!("{}T{}{q}", self.day.trim(), self.time.trim()),
+            DateKind::Day => format!("{}{q}", self.day.trim()),
+            DateKind::Part => {
+                let part = self.part.unwrap_or(PartOfDay::Morning);
+                format!("{}{q} {}", self.day.trim(), part.as_str())
+            }
+            DateKind::Month => format!("{}{q}", self.month.trim()),
+            DateKind::Year => format!("{}{q}", self.year.trim()),
+            DateKind::Interval => format!("{}{q}/{}{q}", self.from.trim(), self.to.trim()),
+        };
+        // EDTF puts the qualifier on the date, not on a time.
+        let text = text.replace(&format!("{q}{q}"), q);
+        EventDate::parse(&text).map(Some)
+    }
+}
+
+#[derive(Default)]
+pub struct InspectorState {
+    pub for_item: Option<i64>,
+    pub caption: String,
+    pub date: DateEditor,
+    pub place: String,
+    pub person_new: String,
+    pub keyword_new: String,
+    pub source: String,
+    pub credit: String,
+    pub date_error: Option<String>,
+}
+
+impl InspectorState {
+    pub fn load(&mut self, item: &ItemRow) {
+        let same = self.for_item == Some(item.id);
+        self.for_item = Some(item.id);
+        self.caption = item.caption.clone().unwrap_or_default();
+        self.place = item.place_path.join(" > ");
+        self.source = item.source.clone().unwrap_or_default();
+        self.credit = item.credit.clone().unwrap_or_default();
+        if !same {
+            self.person_new.clear();
+            self.keyword_new.clear();
+            self.date_error = None;
+        }
+        self.date = DateEditor::from_date(
+            item.event_date
+                .as_deref()
+                .and_then(|t| EventDate::parse(t).ok())
+                .as_ref(),
+        );
+    }
+
+    pub fn clear(&mut self) {
+        *self = InspectorState::default();
+    }
+}
+
+pub fn inspector_ui(
+    ui: &mut egui::Ui,
+    v: &ViewCtx<'_>,
+    detail: Option<&ItemRow>,
+    st: &mut InspectorState,
+    previews: &mut TextureCache,
+    actions: &mut Vec<Action>,
+) {
+    let s = v.s;
+    let n = v.selection.ids.len();
+    if n == 0 {
+        ui.centered_and_justified(|ui| ui.weak(s.no_selection));
+        return;
+    }
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            if n > 1 {
+                ui.add_space(6.0);
+                ui.strong(format!("{n} {}", s.n_selected));
+            } else if let Some(item) = detail {
+                preview_ui(ui, v, item, previews);
+                facts_ui(ui, s, item);
+            } else {
+                ui.spinner();
+                return;
+            }
+            ui.separator();
+            edit_ui(ui, v, detail.filter(|_| n == 1), st, actions);
+        });
+}
+
+fn preview_ui(ui: &mut egui::Ui, v: &ViewCtx<'_>, item: &ItemRow, previews: &mut TextureCache) {
+    let width = ui.available_width();
+    let height = width * 0.75;
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(width, height), egui::Sense::hover());
+    ui.painter()
+        .rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
+    if !item.has_preview {
+        ui.painter().text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            format!("{}\n—", item.format.to_uppercase()),
+            egui::FontId::proportional(18.0),
+            ui.visuals().weak_text_color(),
+        );
+        return;
+    }
+    let lib = v.library;
+    match previews.get(&item.sha256, || lib.preview_path(&item.sha256)) {
+        Lookup::Ready(tex) => {
+            let size = tex.size_vec2();
+            let scale = (width / size.x).min(height / size.y);
+            let r = egui::Rect::from_center_size(rect.center(), size * scale);
+            ui.painter().image(
+                tex.id(),
+                r,
+                egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
+                egui::Color32::WHITE,
+            );
+        }
+        Lookup::Pending => {
+            ui.put(
+                egui::Rect::from_center_size(rect.center(), egui::vec2(24.0, 24.0)),
+                egui::Spinner::new(),
+            );
+        }
+        Lookup::Missing => {}
+    }
+}
+
+fn facts_ui(ui: &mut egui::Ui, s: &super::i18n::Strings, item: &ItemRow) {
+    egui::CollapsingHeader::new(s.file_facts)
+        .default_open(true)
+        .show(ui, |ui| {
+            egui::Grid::new("facts")
+                .num_columns(2)
+                .striped(true)
+                .show(ui, |ui| {
+                    let mut row = |k: &str, val: String| {
+                        ui.weak(k);
+                        ui.add(egui::Label::new(val).wrap());
+                        ui.end_row();
+                    };
+                    row("SHA-256", item.sha256.clone());
+                    row(s.file_facts, item.original_name.clone());
+                    row(s.format, item.format.to_uppercase());
+                    row(
+                        s.size,
+                        format!("{:.2} MB ({} B)", item.size as f64 / 1e6, item.size),
+                    );
+                    if let (Some(w), Some(h)) = (item.width, item.height) {
+                        row(s.pixels, format!("{w} × {h}"));
+                    }
+                    let captured = match &item.capture_time {
+                        Some(t) if item.capture_offset_known => t.clone(),
+                        Some(t) => format!("{t} ({})", s.offset_unknown),
+                        None => "—".into(),
+                    };
+                    row(s.captured, captured);
+                    if let Some(c) = &item.camera {
+                        row(
+                            s.camera,
+                            [c.make.clone(), c.model.clone()]
+                                .into_iter()
+                                .flatten()
+                                .collect::<Vec<_>>()
+                                .join(" "),
+                        );
+                    }
+                    row(
+                        s.gps,
+                        item.gps
+                            .as_ref()
+                            .map(|g| format!("{:.6}, {:.6}", g.lat, g.lon))
+                            .unwrap_or_else(|| "—".into()),
+                    );
+                });
+        });
+}
+
+fn labelled_line(ui: &mut egui::Ui, label: &str, text: &mut String, hint: &str) -> egui::Response {
+    let l = ui.label(label);
+    ui.add(
+        egui::TextEdit::singleline(text)
+            .hint_text(hint)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(l.id)
+}
+
+/// Whether a single-line field was committed this frame (Enter or focus left after a change).
+fn committed(r: &egui::Response) -> bool {
+    r.lost_focus()
+}
+
+fn edit_ui(
+    ui: &mut egui::Ui,
+    v: &ViewCtx<'_>,
+    item: Option<&ItemRow>,
+    st: &mut InspectorState,
+    actions: &mut Vec<Action>,
+) {
+    let s = v.s;
+    let tag =
+        |actions: &mut Vec<Action>, change: TagChange| actions.push(Action::Tag(Box::new(change)));
+
+    // Caption.
+    let l = ui.label(s.caption);
+    let r = ui
+        .add(
+            egui::TextEdit::multiline(&mut st.caption)
+                .desired_rows(3)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(l.id);
+    if r.lost_focus() && item.is_none_or(|i| i.caption.clone().unwrap_or_default() != st.caption) {
+        tag(
+            actions,
+            TagChange {
+                caption: Some(Some(st.caption.clone())),
+                ..Default::default()
+            },
+        );
+    }
+
+    // Event date.
+    ui.add_space(6.0);
+    date_editor_ui(ui, s, st, item, actions);
+
+    // Place, with suggestions from existing places and their aliases.
+    ui.add_space(6.0);
+    let r = labelled_line(ui, s.place, &mut st.place, "Алматы > Площадь Республики");
+    let suggestions = place_suggestions(v, &st.place);
+    let mut chosen = None;
+    if r.has_focus() && !st.place.is_empty() && !suggestions.is_empty() {
+        egui::Frame::popup(ui.style()).show(ui, |ui| {
+            for (path, alias) in suggestions.iter().take(8) {
+                let label = match alias {
+                    Some(a) => format!("{path}   ({a})"),
+                    None => path.clone(),
+                };
+                if ui.selectable_label(false, label).clicked() {
+                    chosen = Some(path.clone());
+                }
+            }
+        });
+    }
+    if let Some(path) = chosen {
+        st.place = path;
+        tag(
+            actions,
+            TagChange {
+                place: Some(Some(st.place.clone())),
+                ..Default::default()
+            },
+        );
+    } else if committed(&r) && item.is_none_or(|i| i.place_path.join(" > ") != st.place.trim()) {
+        let place = st.place.trim().to_string();
+        tag(
+            actions,
+            TagChange {
+                place: Some((!place.is_empty()).then_some(place)),
+                ..Default::default()
+            },
+        );
+    }
+
+    // People.
+    ui.add_space(6.0);
+    ui.label(s.people);
+    if let Some(item) = item {
+        chips(ui, &item.people, s.remove, |name| {
+            tag(
+                actions,
+                TagChange {
+                    remove_people: vec![name.clone()],
+                    ..Default::default()
+                },
+            )
+        });
+    }
+    let r = labelled_line(ui, s.person_add, &mut st.person_new, "Жанболат Мамай");
+    let folded = crate::text::fold(&st.person_new);
+    let mut add_person = None;
+    if r.has_focus() && !folded.is_empty() {
+        let matches: Vec<&String> = v
+            .people
+            .iter()
+            .filter(|p| crate::text::fold(p).contains(&folded))
+            .take(8)
+            .collect();
+        if !matches.is_empty() {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                for p in matches {
+                    if ui.selectable_label(false, p.as_str()).clicked() {
+                        add_person = Some(p.clone());
+                    }
+                }
+            });
+        }
+    }
+    if add_person.is_none() && committed(&r) && !st.person_new.trim().is_empty() {
+        add_person = Some(st.person_new.trim().to_string());
+    }
+    if let Some(p) = add_person {
+        tag(
+            actions,
+            TagChange {
+                add_people: vec![p],
+                ..Default::default()
+            },
+        );
+        st.person_new.clear();
+    }
+
+    // Keywords.
+    ui.add_space(6.0);
+    ui.label(s.keywords);
+    if let Some(item) = item {
+        chips(ui, &item.tags, s.remove, |word| {
+            tag(
+                actions,
+                TagChange {
+                    remove_tags: vec![word.clone()],
+                    ..Default::default()
+                },
+            )
+        });
+    }
+    let r = labelled_line(ui, s.keyword_add, &mut st.keyword_new, "");
+    if committed(&r) && !st.keyword_new.trim().is_empty() {
+        tag(
+            actions,
+            TagChange {
+                add_tags: vec![st.keyword_new.trim().to_string()],
+                ..Default::default()
+            },
+        );
+        st.keyword_new.clear();
+    }
+
+    // Source and credit.
+    ui.add_space(6.0);
+    let r = labelled_line(ui, s.source, &mut st.source, "");
+    if committed(&r) && item.is_none_or(|i| i.source.clone().unwrap_or_default() != st.source) {
+        tag(
+            actions,
+            TagChange {
+                source: Some(Some(st.source.clone())),
+                ..Default::default()
+            },
+        );
+    }
+    let r = labelled_line(ui, s.credit, &mut st.credit, "");
+    if committed(&r) && item.is_none_or(|i| i.credit.clone().unwrap_or_default() != st.credit) {
+        tag(
+            actions,
+            TagChange {
+                credit: Some(Some(st.credit.clone())),
+                ..Default::default()
+            },
+        );
+    }
+}
+
+fn chips(ui: &mut egui::Ui, values: &[String], remove: &str, mut on_remove: impl FnMut(&String)) {
+    ui.horizontal_wrapped(|ui| {
+        for value in values {
+            ui.label(egui::RichText::new(value).background_color(ui.visuals().faint_bg_color));
+            if ui
+                .small_button("×")
+                .on_hover_text(format!("{remove}: {value}"))
+                .clicked()
+            {
+                on_remove(value);
+            }
+        }
+    });
+}
+
+/// Places whose name or an alias contains what was typed: (full path, the alias that matched).
+fn place_suggestions(v: &ViewCtx<'_>, typed: &str) -> Vec<(String, Option<String>)> {
+    let last = typed.rsplit('>').next().unwrap_or("").trim();
+    let q = crate::text::fold(last);
+    if q.is_empty() {
+        return Vec::new();
+    }
+    v.places
+        .iter()
+        .filter_map(|p| {
+            let path = p.path.join(" > ");
+            if path == typed.trim() {
+                return None;
+            }
+            if crate::text::fold(&p.name).contains(&q) {
+                Some((path, None))
+            } else {
+                p.aliases
+                    .iter()
+                    .find(|a| crate::text::fold(a).contains(&q))
+                    .map(|a| (path, Some(a.clone())))
+            }
+        })
+        .collect()
+}
+
+fn date_editor_ui(
+    ui: &mut egui::Ui,
+    s: &super::i18n::Strings,
+    st: &mut InspectorState,
+    item: Option<&ItemRow>,
+    actions: &mut Vec<Action>,
+) {
+    let d = &mut st.date;
+    let kinds = [
+        (DateKind::None, s.date_none),
+        (DateKind::Exact, s.date_exact),
+        (DateKind::Day, s.date_day),
+        (DateKind::Part, s.date_part),
+        (DateKind::Month, s.date_month),
+        (DateKind::Year, s.date_year),
+        (DateKind::Interval, s.date_interval),
+    ];
+    let current = kinds
+        .iter()
+        .find(|k| k.0 == d.kind)
+        .map(|k| k.1)
+        .unwrap_or("");
+    egui::ComboBox::new("date_kind", s.event_date)
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            for (k, name) in kinds {
+                ui.selectable_value(&mut d.kind, k, name);
+            }
+        });
+    let field = |ui: &mut egui::Ui, label: &str, text: &mut String, hint: &str| {
+        ui.horizontal(|ui| {
+            let l = ui.label(label);
+            ui.add(
+                egui::TextEdit::singleline(text)
+                    .hint_text(hint)
+                    .desired_width(120.0),
+            )
+            .labelled_by(l.id);
+        });
+    };
+    match d.kind {
+        DateKind::None => {}
+        DateKind::Exact => {
+            field(ui, s.date_day, &mut d.day, "2022-01-04");
+            field(ui, "HH:MM", &mut d.time, "19:30");
+        }
+        DateKind::Day => field(ui, s.date_day, &mut d.day, "2022-01-04"),
+        DateKind::Part => {
+            field(ui, s.date_day, &mut d.day, "2022-01-04");
+            ui.horizontal(|ui| {
+                for (i, p) in PartOfDay::ALL.iter().enumerate() {
+                    ui.selectable_value(&mut d.part, Some(*p), s.parts[i]);
+                }
+            });
+        }
+        DateKind::Month => field(ui, s.date_month, &mut d.month, "2022-01"),
+        DateKind::Year => field(ui, s.date_year, &mut d.year, "2022"),
+        DateKind::Interval => {
+            field(ui, s.from, &mut d.from, "2022-01-04");
+            field(ui, s.to, &mut d.to, "2022-01-05");
+        }
+    }
+    if d.kind != DateKind::None {
+        ui.horizontal(|ui| {
+            ui.checkbox(&mut d.approximate, s.approximate);
+            ui.checkbox(&mut d.uncertain, s.uncertain);
+        });
+    }
+    ui.horizontal(|ui| {
+        if ui.button(s.apply).clicked() {
+            match st.date.to_date() {
+                Ok(date) => {
+                    st.date_error = None;
+                    actions.push(Action::Tag(Box::new(TagChange {
+                        date: Some(date),
+                        ..Default::default()
+                    })));
+                }
+                Err(e) => st.date_error = Some(e),
+            }
+        }
+        let capture = item.and_then(|i| i.capture_time.clone());
+        if ui
+            .add_enabled(capture.is_some(), egui::Button::new(s.use_capture_time))
+            .clicked()
+            && let Some(c) = capture.and_then(|c| EventDate::parse(&c).ok())
+        {
+            st.date = DateEditor::from_date(Some(&c));
+            actions.push(Action::Tag(Box::new(TagChange {
+                date: Some(Some(c)),
+                ..Default::default()
+            })));
+        }
+    });
+    if let Some(e) = &st.date_error {
+        ui.colored_label(ui.visuals().error_fg_color, e);
+    }
+    if let Ok(Some(date)) = st.date.to_date() {
+        ui.weak(format!("EDTF: {}", date.to_text()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_date_editor_round_trips_every_kind() {
+        for text in [
+            "2022-01-04",
+            "2022-01-04 evening",
+            "2022-01-04 night",
+            "2022-01~",
+            "2022?",
+            "2022-01-04/2022-01-05",
+            "2022-01-04T19:30",
+            "2022-01-04T19:30:05",
+            "2022-05-15%",
+        ] {
+            let date = EventDate::parse(text).unwrap();
+            let editor = DateEditor::from_date(Some(&date));
+            let back = editor.to_date().unwrap().unwrap();
+            assert_eq!(back.to_text(), date.to_text(), "{text}");
+        }
+        assert_eq!(DateEditor::default().to_date().unwrap(), None);
+        let bad = DateEditor {
+            kind: DateKind::Day,
+            day: "4 января".into(),
+            ..Default::default()
+        };
+        assert!(bad.to_date().is_err());
+    }
+}

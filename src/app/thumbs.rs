@@ -1,0 +1,194 @@
+//! The app-owned texture cache for thumbnails and previews.
+//!
+//! Images are decoded off the UI thread by a small pool of loader threads, newest request first
+//! (what was scrolled past is served last or dropped). Each entry is Pending, Loaded or Error,
+//! so a failing file is not retried every frame. Loaded textures are kept within a byte budget,
+//! least recently used evicted first. The UI thread only uploads finished pixels.
+
+use egui::{ColorImage, TextureHandle, TextureOptions};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Condvar, Mutex};
+
+enum Entry {
+    Pending,
+    Loaded {
+        texture: TextureHandle,
+        bytes: usize,
+        used: u64,
+    },
+    Error,
+}
+
+/// Requests waiting for a loader: a stack, so the newest is served first.
+#[derive(Default)]
+struct Queue {
+    stack: Mutex<Vec<(String, PathBuf)>>,
+    wake: Condvar,
+}
+
+pub struct TextureCache {
+    name: &'static str,
+    entries: HashMap<String, Entry>,
+    queue: Arc<Queue>,
+    done: Receiver<(String, Result<ColorImage, String>)>,
+    budget: usize,
+    used: usize,
+    clock: u64,
+    max_queue: usize,
+}
+
+pub enum Lookup<'a> {
+    Ready(&'a TextureHandle),
+    Pending,
+    Missing,
+}
+
+impl TextureCache {
+    /// `budget`: bytes of texture memory to keep; `threads`: loader threads.
+    pub fn new(
+        name: &'static str,
+        budget: usize,
+        threads: usize,
+        ctx: &egui::Context,
+    ) -> TextureCache {
+        let queue = Arc::new(Queue::default());
+        let (tx, done) = channel();
+        for _ in 0..threads {
+            spawn_loader(queue.clone(), tx.clone(), ctx.clone());
+        }
+        TextureCache {
+            name,
+            entries: HashMap::new(),
+            queue,
+            done,
+            budget,
+            used: 0,
+            clock: 0,
+            max_queue: 512,
+        }
+    }
+
+    /// The texture for `key` (a SHA-256) from `path`, asking a loader for it if needed.
+    pub fn get(&mut self, key: &str, path: impl FnOnce() -> PathBuf) -> Lookup<'_> {
+        self.clock += 1;
+        let clock = self.clock;
+        if !self.entries.contains_key(key) {
+            self.entries.insert(key.to_string(), Entry::Pending);
+            let mut stack = self.queue.stack.lock().unwrap();
+            stack.push((key.to_string(), path()));
+            if stack.len() > self.max_queue {
+                // Drop the oldest requests: they were scrolled past long ago.
+                let excess = stack.len() - self.max_queue;
+                let dropped: Vec<_> = stack.drain(..excess).collect();
+                for (k, _) in dropped {
+                    self.entries.remove(&k);
+                }
+            }
+            self.queue.wake.notify_one();
+        }
+        match self.entries.get_mut(key) {
+            Some(Entry::Loaded { texture, used, .. }) => {
+                *used = clock;
+                Lookup::Ready(texture)
+            }
+            Some(Entry::Pending) => Lookup::Pending,
+            _ => Lookup::Missing,
+        }
+    }
+
+    /// Uploads what the loaders finished and evicts over budget. Call once per frame.
+    pub fn drain(&mut self, ctx: &egui::Context) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(6);
+        while let Ok((key, result)) = self.done.try_recv() {
+            if !self.entries.contains_key(&key) {
+                continue; // dropped while loading
+            }
+            let entry = match result {
+                Ok(img) => {
+                    let bytes = img.width() * img.height() * 4;
+                    self.used += bytes;
+                    let texture = ctx.load_texture(
+                        format!("{}:{key}", self.name),
+                        img,
+                        TextureOptions::LINEAR,
+                    );
+                    Entry::Loaded {
+                        texture,
+                        bytes,
+                        used: self.clock,
+                    }
+                }
+                Err(_) => Entry::Error,
+            };
+            self.entries.insert(key, entry);
+            if std::time::Instant::now() > deadline {
+                ctx.request_repaint();
+                break;
+            }
+        }
+        self.evict();
+    }
+
+    fn evict(&mut self) {
+        if self.used <= self.budget {
+            return;
+        }
+        let mut loaded: Vec<(u64, String)> = self
+            .entries
+            .iter()
+            .filter_map(|(k, e)| match e {
+                Entry::Loaded { used, .. } => Some((*used, k.clone())),
+                _ => None,
+            })
+            .collect();
+        loaded.sort();
+        for (_, key) in loaded {
+            if self.used <= self.budget * 3 / 4 {
+                break;
+            }
+            if let Some(Entry::Loaded { bytes, .. }) = self.entries.remove(&key) {
+                self.used -= bytes;
+            }
+        }
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.entries.values().any(|e| matches!(e, Entry::Pending))
+    }
+}
+
+fn spawn_loader(
+    queue: Arc<Queue>,
+    tx: Sender<(String, Result<ColorImage, String>)>,
+    ctx: egui::Context,
+) {
+    std::thread::Builder::new()
+        .name("kadr-thumbs".into())
+        .spawn(move || {
+            loop {
+                let (key, path) = {
+                    let mut stack = queue.stack.lock().unwrap();
+                    loop {
+                        if let Some(job) = stack.pop() {
+                            break job;
+                        }
+                        stack = queue.wake.wait(stack).unwrap();
+                    }
+                };
+                let result = decode(&path);
+                if tx.send((key, result)).is_err() {
+                    return;
+                }
+                ctx.request_repaint();
+            }
+        })
+        .expect("can start a loader thread");
+}
+
+fn decode(path: &std::path::Path) -> Result<ColorImage, String> {
+    let img = image::open(path).map_err(|e| e.to_string())?.to_rgba8();
+    let size = [img.width() as usize, img.height() as usize];
+    Ok(ColorImage::from_rgba_unmultiplied(size, img.as_raw()))
+}

@@ -1,0 +1,261 @@
+//! The desktop app driven like a user would, by accessibility label (egui_kittest, headless).
+//! Missing glyphs fail these tests, so Cyrillic and Kazakh letters are checked to render.
+
+use crate::fixtures::{self, Exif, Jpeg};
+use crate::util::Lib;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use kadr::app::{KadrApp, Prefs};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+type App = Option<KadrApp>;
+
+fn harness(lib: &Lib) -> Harness<'static, App> {
+    let library = kadr::Library::open(&lib.root()).unwrap();
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(
+            move |ui, app: &mut App| {
+                let app = app.get_or_insert_with(|| {
+                    KadrApp::new(ui.ctx(), library.clone(), "tester".into(), Prefs::default())
+                });
+                app.frame(ui);
+            },
+            None,
+        )
+}
+
+/// Steps the app until `done` holds (background work finishes on other threads).
+fn wait(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&Harness<'static, App>) -> bool) {
+    let start = Instant::now();
+    loop {
+        h.step();
+        if done(h) {
+            h.run_steps(2);
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn app<'h>(h: &'h Harness<'static, App>) -> &'h KadrApp {
+    h.state().as_ref().unwrap()
+}
+
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn photos(lib: &Lib) {
+    let shots = [
+        ("evening.jpg", "2022:01:04 19:32:10"),
+        ("morning.jpg", "2022:01:05 08:05:00"),
+        ("may.jpg", "2022:05:15 12:00:00"),
+    ];
+    for (i, (name, t)) in shots.iter().enumerate() {
+        let exif = Exif {
+            datetime_original: Some(t),
+            offset_original: Some("+06:00"),
+            ..Default::default()
+        };
+        lib.write(
+            name,
+            &fixtures::jpeg(400, 300, i as u32, Jpeg::Baseline, Some(&exif)),
+        );
+    }
+}
+
+#[test]
+fn drop_a_folder_then_tag_in_the_inspector_and_find_it_from_the_command_line() {
+    let lib = Lib::new();
+    photos(&lib);
+    let mut h = harness(&lib);
+    wait(&mut h, "the empty library", |h| app(h).is_loaded());
+    h.get_by_label("Load the demo chronicle"); // the empty library offers the demo
+
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(lib.src())));
+    wait(&mut h, "the import", |h| {
+        app(h).item_count() == 3 && !app(h).is_busy()
+    });
+    h.get_by_label("Import report");
+    h.get_by_label("Close").click();
+    h.run_steps(2);
+    // The grid shows every photo, by file name.
+    for name in ["evening.jpg", "morning.jpg", "may.jpg"] {
+        h.get_by_label(name);
+    }
+
+    h.get_by_label("evening.jpg").click();
+    wait(&mut h, "the inspector", |h| {
+        app(h)
+            .detail()
+            .is_some_and(|d| d.original_name == "evening.jpg")
+    });
+    h.get_by_label_contains("2022-01-04T19:32:10+06:00"); // capture time with its offset
+
+    // A person, typed in Cyrillic with Kazakh letters, and a place under its parent.
+    h.get_by_label("Add person").click();
+    h.run();
+    h.get_by_label("Add person").type_text("Жанболат Мамай");
+    h.key_press(egui::Key::Enter);
+    wait(&mut h, "the person to be saved", |h| {
+        app(h).detail().is_some_and(|d| !d.people.is_empty())
+    });
+    h.get_by_label("Place").click();
+    h.run();
+    h.get_by_label("Place")
+        .type_text("Алматы > Республика алаңы");
+    h.key_press(egui::Key::Enter);
+    wait(&mut h, "the place to be saved", |h| {
+        app(h).detail().is_some_and(|d| d.place.is_some())
+    });
+    h.get_by_label("Caption").click();
+    h.run();
+    h.get_by_label("Caption")
+        .type_text("Қантар оқиғалары: әңгіме, ұран, үміт, һ, і, ғ, ң, ө");
+    h.get_by_label("Search").click(); // focus leaves the caption: it is saved
+    wait(&mut h, "the caption to be saved", |h| {
+        app(h).detail().is_some_and(|d| d.caption.is_some())
+    });
+
+    drop(h);
+    let found = lib.list(&["--person", "Mamay"]);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["original_name"], "evening.jpg");
+    assert_eq!(
+        found[0]["place_path"],
+        serde_json::json!(["Алматы", "Республика алаңы"])
+    );
+    assert_eq!(
+        found[0]["caption"],
+        "Қантар оқиғалары: әңгіме, ұран, үміт, һ, і, ғ, ң, ө"
+    );
+    assert_eq!(lib.list(&["--place", "Алматы"]).len(), 1);
+    let history = lib
+        .run(&["history", "--json", found[0]["sha256"].as_str().unwrap()])
+        .json();
+    assert!(
+        history
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "tag")
+            .all(|e| e["actor"] == "tester")
+    );
+}
+
+#[test]
+fn the_timeline_reads_as_a_chronicle_under_day_headers() {
+    let lib = Lib::new();
+    photos(&lib);
+    let (run, report) = lib.import(&[&lib.src()]);
+    assert_eq!(run.code, 0);
+    let evening = crate::util::imported(&report, "evening.jpg")["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        lib.run(&["tag", &evening, "--date", "2022-01-04 evening"])
+            .code,
+        0
+    );
+    let mut h = harness(&lib);
+    wait(&mut h, "the catalogue", |h| app(h).item_count() == 3);
+    h.get_by_label("Timeline").click();
+    h.run_steps(3);
+    let headers = ["4 January 2022 · evening", "5 January 2022", "15 May 2022"];
+    let ys: Vec<f32> = headers
+        .iter()
+        .map(|t| h.get_by_label(t).rect().min.y)
+        .collect();
+    assert!(
+        ys.windows(2).all(|w| w[0] < w[1]),
+        "headers in date order: {ys:?}"
+    );
+
+    // In Russian, months are declined.
+    h.state_mut()
+        .as_mut()
+        .unwrap()
+        .set_lang(kadr::app::i18n::Lang::Ru);
+    h.run_steps(3);
+    h.get_by_label("4 января 2022 · вечер");
+    h.get_by_label("15 мая 2022");
+}
+
+#[test]
+fn an_empty_library_loads_the_demo_chronicle() {
+    let lib = Lib::new();
+    let mut h = harness(&lib);
+    wait(&mut h, "the empty library", |h| app(h).is_loaded());
+    h.get_by_label("Load the demo chronicle").click();
+    wait(&mut h, "the demo", |h| {
+        app(h).item_count() >= 20 && !app(h).is_busy()
+    });
+    h.get_by_label("Timeline").click();
+    h.run_steps(3);
+    h.get_by_label_contains("4 January 2022 · evening");
+}
+
+#[test]
+fn selection_with_shift_and_ctrl_then_editing_all_at_once() {
+    let lib = Lib::new();
+    photos(&lib);
+    lib.import(&[&lib.src()]);
+    let mut h = harness(&lib);
+    wait(&mut h, "the catalogue", |h| app(h).item_count() == 3);
+    h.get_by_label("evening.jpg").click();
+    h.run_steps(2);
+    h.get_by_label("may.jpg")
+        .click_modifiers(egui::Modifiers::SHIFT);
+    h.run_steps(2);
+    assert_eq!(
+        app(&h).selected_ids().len(),
+        3,
+        "shift-click selects the range"
+    );
+    h.get_by_label("morning.jpg")
+        .click_modifiers(egui::Modifiers::COMMAND);
+    h.run_steps(2);
+    assert_eq!(app(&h).selected_ids().len(), 2, "ctrl-click toggles one");
+    h.get_by_label("Add keyword").click();
+    h.run();
+    h.get_by_label("Add keyword").type_text("protest");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    let start = Instant::now();
+    while lib.list(&["--tag", "protest"]).len() < 2 {
+        h.step();
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the keyword was not saved to both items"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Undo takes it off both again.
+    h.get_by_label("Undo").click();
+    let start = Instant::now();
+    while !lib.list(&["--tag", "protest"]).is_empty() {
+        h.step();
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "undo did not revert the keyword"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
