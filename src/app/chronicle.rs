@@ -20,6 +20,53 @@ pub struct ChronicleState {
     drag_from: Option<f64>,
     /// Scroll so that this visible index is in view.
     pub scroll_to: Option<usize>,
+    layout: Option<Layout>,
+    axis: Option<AxisCache>,
+}
+
+/// The chronicle's rows and their offsets, rebuilt only when the items, the filter or the
+/// language change, never per frame.
+struct Layout {
+    key: (u64, usize),
+    rows: Vec<ChronicleRow>,
+    tops: Vec<f32>,
+    /// Item index -> position in `visible`.
+    index_of: std::collections::HashMap<usize, usize>,
+}
+
+/// The axis extent and histograms, recomputed only when the items, the filter, the zoom or the
+/// width change.
+struct AxisCache {
+    generation: u64,
+    full: Option<(f64, f64)>,
+    hist_key: (u64, u64, usize),
+    all: Vec<f32>,
+    visible: Vec<f32>,
+}
+
+fn layout<'a>(st: &'a mut Option<Layout>, v: &ViewCtx<'_>) -> &'a Layout {
+    let key = (v.generation, v.s as *const _ as usize);
+    if st.as_ref().is_none_or(|l| l.key != key) {
+        let rows = view::chronicle(v.items, v.visible, v.s);
+        let mut tops = Vec::with_capacity(rows.len() + 1);
+        let mut y = 0.0;
+        for r in &rows {
+            tops.push(y);
+            y += match r {
+                ChronicleRow::Header(_) => HEADER_H,
+                ChronicleRow::Item(_) => ROW_H,
+            };
+        }
+        tops.push(y);
+        let index_of = v.visible.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+        *st = Some(Layout {
+            key,
+            rows,
+            tops,
+            index_of,
+        });
+    }
+    st.as_ref().expect("just built")
 }
 
 pub fn chronicle_ui(
@@ -32,22 +79,18 @@ pub fn chronicle_ui(
 ) {
     axis_ui(ui, v, st, filter);
     ui.add_space(6.0);
-    let rows = view::chronicle(v.items, v.visible, v.s);
-    // Row offsets for a virtualised list with two row heights.
-    let mut tops = Vec::with_capacity(rows.len() + 1);
-    let mut y = 0.0;
-    for r in &rows {
-        tops.push(y);
-        y += match r {
-            ChronicleRow::Header(_) => HEADER_H,
-            ChronicleRow::Item(_) => ROW_H,
-        };
-    }
-    tops.push(y);
+    let scroll_to = st.scroll_to.take();
+    let Layout {
+        rows,
+        tops,
+        index_of,
+        ..
+    } = layout(&mut st.layout, v);
+    let y = *tops.last().unwrap();
     let mut area = egui::ScrollArea::vertical()
         .id_salt("chronicle")
         .auto_shrink([false, false]);
-    if let Some(target) = st.scroll_to.take() {
+    if let Some(target) = scroll_to {
         let item = v.visible.get(target).copied();
         if let Some(row) = rows
             .iter()
@@ -56,8 +99,6 @@ pub fn chronicle_ui(
             area = area.vertical_scroll_offset((tops[row] - 2.0 * ROW_H).max(0.0));
         }
     }
-    let index_of: std::collections::HashMap<usize, usize> =
-        v.visible.iter().enumerate().map(|(k, &i)| (i, k)).collect();
     area.show_viewport(ui, |ui, viewport| {
         ui.set_height(y);
         let first = tops
@@ -124,8 +165,22 @@ fn axis_ui(ui: &mut egui::Ui, v: &ViewCtx<'_>, st: &mut ChronicleState, filter: 
     let visuals = ui.visuals().clone();
     painter.rect_filled(rect, 4.0, visuals.extreme_bg_color);
     // The axis spans every item, not only the filtered ones, so a range stays in context.
-    let all: Vec<usize> = (0..v.items.len()).collect();
-    let Some(full) = view::extent(v.items, &all) else {
+    if st
+        .axis
+        .as_ref()
+        .is_none_or(|c| c.generation != v.generation)
+    {
+        let all: Vec<usize> = (0..v.items.len()).collect();
+        st.axis = Some(AxisCache {
+            generation: v.generation,
+            full: view::extent(v.items, &all),
+            hist_key: (0, 0, 0),
+            all: Vec::new(),
+            visible: Vec::new(),
+        });
+    }
+    let cache = st.axis.as_mut().unwrap();
+    let Some(full) = cache.full else {
         painter.text(
             rect.center(),
             egui::Align2::CENTER_CENTER,
@@ -157,11 +212,17 @@ fn axis_ui(ui: &mut egui::Ui, v: &ViewCtx<'_>, st: &mut ChronicleState, filter: 
         egui::pos2(rect.max.x, rect.max.y - 34.0),
     );
     let buckets = (rect.width() / 4.0).max(1.0) as usize;
-    let all_h = view::histogram(v.items, &all, a, b, buckets);
-    let vis_h = view::histogram(v.items, v.visible, a, b, buckets);
+    let hist_key = (a.to_bits(), b.to_bits(), buckets);
+    if cache.hist_key != hist_key {
+        let all: Vec<usize> = (0..v.items.len()).collect();
+        cache.all = view::histogram(v.items, &all, a, b, buckets);
+        cache.visible = view::histogram(v.items, v.visible, a, b, buckets);
+        cache.hist_key = hist_key;
+    }
+    let (all_h, vis_h) = (&cache.all, &cache.visible);
     let max = all_h.iter().cloned().fold(0.0f32, f32::max).max(1e-6);
     let bw = rect.width() / buckets as f32;
-    for (k, (h_all, h_vis)) in all_h.iter().zip(&vis_h).enumerate() {
+    for (k, (h_all, h_vis)) in all_h.iter().zip(vis_h).enumerate() {
         let x = rect.left() + k as f32 * bw;
         for (h, color) in [
             (h_all, visuals.weak_text_color().gamma_multiply(0.35)),

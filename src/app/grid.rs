@@ -106,25 +106,17 @@ pub fn tile_ui(
                 egui::StrokeKind::Inside,
             );
         }
-        let label = egui::Rect::from_min_size(
-            egui::pos2(rect.min.x, rect.min.y + tile),
-            egui::vec2(tile, label_h),
-        );
-        let text = ui.fonts_mut(|f| {
-            let job = egui::text::LayoutJob::simple_singleline(
+        if label_h > 0.0 {
+            let mut job = egui::text::LayoutJob::simple_singleline(
                 name.to_string(),
                 egui::FontId::proportional(12.0),
                 visuals.text_color(),
             );
-            let mut job = job;
             job.wrap = egui::text::TextWrapping::truncate_at_width(tile);
-            f.layout_job(job)
-        });
-        painter.galley(
-            label.left_top() + egui::vec2(0.0, 2.0),
-            text,
-            visuals.text_color(),
-        );
+            let text = ui.fonts_mut(|f| f.layout_job(job));
+            let at = egui::pos2(rect.min.x, rect.min.y + tile + 2.0);
+            painter.galley(at, text, visuals.text_color());
+        }
     }
     if resp.double_clicked() {
         actions.push(Action::OpenFull(index));

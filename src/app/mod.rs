@@ -114,6 +114,8 @@ pub struct ViewCtx<'a> {
     pub s: &'static Strings,
     pub selection: &'a Selection,
     pub library: &'a Library,
+    /// Changes whenever `items` or `visible` change: panels key their caches on it.
+    pub generation: u64,
 }
 
 pub struct KadrApp {
@@ -128,6 +130,8 @@ pub struct KadrApp {
     filter: ViewFilter,
     visible: Vec<usize>,
     visible_for: Option<(ViewFilter, usize)>,
+    generation: u64,
+    facets: Option<(usize, view::Facets)>,
     selection: Selection,
     detail: Option<ItemRow>,
     detail_request: u64,
@@ -135,6 +139,8 @@ pub struct KadrApp {
     chronicle: chronicle::ChronicleState,
     thumbs: TextureCache,
     previews: TextureCache,
+    /// Full-view images decoded from the originals (large, so a small budget).
+    originals: TextureCache,
     import: import::ImportState,
     full: Option<i64>,
     full_zoom: f32,
@@ -170,13 +176,16 @@ impl KadrApp {
             filter: ViewFilter::default(),
             visible: Vec::new(),
             visible_for: None,
+            generation: 0,
+            facets: None,
             selection: Selection::default(),
             detail: None,
             detail_request: 0,
             inspector: inspector::InspectorState::default(),
             chronicle: chronicle::ChronicleState::default(),
-            thumbs: TextureCache::new("thumb", 192 << 20, 2, ctx),
-            previews: TextureCache::new("preview", 96 << 20, 1, ctx),
+            thumbs: TextureCache::new("thumb", 192 << 20, 2, ctx, thumbs::decode_derived),
+            previews: TextureCache::new("preview", 96 << 20, 1, ctx, thumbs::decode_derived),
+            originals: TextureCache::new("original", 160 << 20, 1, ctx, thumbs::decode_original),
             import: import::ImportState::default(),
             full: None,
             full_zoom: 1.0,
@@ -228,10 +237,17 @@ impl KadrApp {
         }
         self.thumbs.drain(ctx);
         self.previews.drain(ctx);
+        self.originals.drain(ctx);
         let key = (self.filter.clone(), Arc::as_ptr(&self.items) as usize);
         if self.visible_for.as_ref() != Some(&key) {
             self.visible = view::visible(&self.items, &self.places, &self.filter);
             self.visible_for = Some(key);
+            self.generation += 1;
+        }
+        let items_key = Arc::as_ptr(&self.items) as usize;
+        if self.facets.as_ref().is_none_or(|f| f.0 != items_key) {
+            let all: Vec<usize> = (0..self.items.len()).collect();
+            self.facets = Some((items_key, view::facets(&self.items, &all, &self.places)));
         }
     }
 
@@ -424,13 +440,17 @@ impl KadrApp {
             s,
             selection: &self.selection,
             library: &self.library,
+            generation: self.generation,
         };
+        let facets = self.facets.as_ref().map(|f| &f.1);
         egui::Panel::left("facets")
             .resizable(true)
             .default_size(230.0)
             .size_range(160.0..=420.0)
             .show(ui, |ui| {
-                sidebar::sidebar_ui(ui, &vctx, &mut self.filter);
+                if let Some(f) = facets {
+                    sidebar::sidebar_ui(ui, vctx.s, f, &mut self.filter);
+                }
             });
         egui::Panel::right("inspector")
             .resizable(true)
@@ -655,34 +675,50 @@ impl KadrApp {
                     self.full_zoom = (self.full_zoom * (1.0 + scroll * 0.002)).clamp(0.2, 12.0);
                 }
                 let lib = &self.library;
-                match self
-                    .previews
-                    .get(&item.sha256, || lib.preview_path(&item.sha256))
-                {
-                    thumbs::Lookup::Ready(tex) => {
-                        let size = tex.size_vec2();
+                let size = |tex: &egui::TextureHandle| tex.size_vec2();
+                // The original decoded for the screen; the preview meanwhile.
+                let original = item
+                    .has_preview
+                    .then(|| {
+                        match self
+                            .originals
+                            .get(&item.sha256, || lib.root().join(&item.stored_path))
+                        {
+                            thumbs::Lookup::Ready(t) => Some((t.id(), size(t))),
+                            _ => None,
+                        }
+                    })
+                    .flatten();
+                let shown = original.or_else(|| {
+                    match self
+                        .previews
+                        .get(&item.sha256, || lib.preview_path(&item.sha256))
+                    {
+                        thumbs::Lookup::Ready(t) => Some((t.id(), size(t))),
+                        _ => None,
+                    }
+                });
+                match shown {
+                    Some((tex, size)) => {
                         let fit =
                             ((rect.width() - 40.0) / size.x).min((rect.height() - 80.0) / size.y);
                         let shown = size * fit * self.full_zoom;
                         let r = egui::Rect::from_center_size(rect.center() + self.full_pan, shown);
-                        ui.painter().image(
-                            tex.id(),
-                            r,
-                            egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
-                            egui::Color32::WHITE,
-                        );
+                        let uv =
+                            egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
+                        ui.painter().image(tex, r, uv, egui::Color32::WHITE);
                     }
-                    thumbs::Lookup::Pending => {
+                    None if item.has_preview => {
                         ui.put(
                             egui::Rect::from_center_size(rect.center(), egui::vec2(40.0, 40.0)),
                             egui::Spinner::new(),
                         );
                     }
-                    thumbs::Lookup::Missing => {
+                    None => {
                         ui.painter().text(
                             rect.center(),
                             egui::Align2::CENTER_CENTER,
-                            "—",
+                            format!("{}\n—", item.format.to_uppercase()),
                             egui::FontId::proportional(32.0),
                             egui::Color32::GRAY,
                         );

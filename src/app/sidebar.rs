@@ -1,14 +1,12 @@
 //! The left sidebar: facets with counts. Clicking one narrows the centre view; clicking it
 //! again lifts the filter.
 
-use super::ViewCtx;
-use super::view::{ViewFilter, facets};
+use super::i18n::Strings;
+use super::view::{Facets, ViewFilter};
 
-pub fn sidebar_ui(ui: &mut egui::Ui, v: &ViewCtx<'_>, filter: &mut ViewFilter) {
-    let s = v.s;
-    // Counts over the whole library, so the facets stay put while filters change.
-    let all: Vec<usize> = (0..v.items.len()).collect();
-    let f = facets(v.items, &all, v.places);
+/// `f`: counts over the whole library (computed once per reload), so the facets stay put while
+/// filters change.
+pub fn sidebar_ui(ui: &mut egui::Ui, s: &Strings, f: &Facets, filter: &mut ViewFilter) {
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {

@@ -52,11 +52,12 @@ impl TextureCache {
         budget: usize,
         threads: usize,
         ctx: &egui::Context,
+        decode: Decode,
     ) -> TextureCache {
         let queue = Arc::new(Queue::default());
         let (tx, done) = channel();
         for _ in 0..threads {
-            spawn_loader(queue.clone(), tx.clone(), ctx.clone());
+            spawn_loader(queue.clone(), tx.clone(), ctx.clone(), decode);
         }
         TextureCache {
             name,
@@ -159,10 +160,14 @@ impl TextureCache {
     }
 }
 
+/// Turns a file into pixels, on a loader thread.
+pub type Decode = fn(&std::path::Path) -> Result<ColorImage, String>;
+
 fn spawn_loader(
     queue: Arc<Queue>,
     tx: Sender<(String, Result<ColorImage, String>)>,
     ctx: egui::Context,
+    decode: Decode,
 ) {
     std::thread::Builder::new()
         .name("kadr-thumbs".into())
@@ -187,8 +192,20 @@ fn spawn_loader(
         .expect("can start a loader thread");
 }
 
-fn decode(path: &std::path::Path) -> Result<ColorImage, String> {
-    let img = image::open(path).map_err(|e| e.to_string())?.to_rgba8();
-    let size = [img.width() as usize, img.height() as usize];
-    Ok(ColorImage::from_rgba_unmultiplied(size, img.as_raw()))
+/// A derived JPEG (thumbnail, preview) as it is.
+pub fn decode_derived(path: &std::path::Path) -> Result<ColorImage, String> {
+    let img = image::open(path).map_err(|e| e.to_string())?.to_rgb8();
+    Ok(ColorImage::from_rgb(
+        [img.width() as usize, img.height() as usize],
+        img.as_raw(),
+    ))
+}
+
+/// An original, upright, sized for a full-screen view.
+pub fn decode_original(path: &std::path::Path) -> Result<ColorImage, String> {
+    let img = crate::ingest::display_image(path, 2048, 4096)?;
+    Ok(ColorImage::from_rgb(
+        [img.width() as usize, img.height() as usize],
+        img.as_raw(),
+    ))
 }

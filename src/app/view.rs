@@ -370,6 +370,7 @@ mod tests {
             people: vec![],
             tags: vec![],
             review_status: "unreviewed".into(),
+            stored_path: String::new(),
             haystack: String::new(),
         }
     }

@@ -531,6 +531,8 @@ pub struct ItemSummary {
     pub people: Vec<String>,
     pub tags: Vec<String>,
     pub review_status: String,
+    /// The original inside the library.
+    pub stored_path: String,
     /// Folded caption, name, keywords and every alias of its people and place: what the
     /// search field matches against.
     pub haystack: String,
@@ -570,7 +572,8 @@ impl Catalog {
                        WHERE ik.item_id = i.id),
                     (SELECT group_concat(a.fold, ' ') FROM item_people ip JOIN person_aliases a ON a.person_id = ip.person_id
                        WHERE ip.item_id = i.id),
-                    (SELECT group_concat(a.fold, ' ') FROM place_aliases a WHERE a.place_id = i.place_id)
+                    (SELECT group_concat(a.fold, ' ') FROM place_aliases a WHERE a.place_id = i.place_id),
+                    i.stored_path
              FROM items i LEFT JOIN places pl ON pl.id = i.place_id
              WHERE ?1 IS NULL OR i.id = ?1
              ORDER BY i.sort_key IS NULL, i.sort_key, i.id",
@@ -615,6 +618,7 @@ impl Catalog {
                 people,
                 tags,
                 review_status: r.get(10)?,
+                stored_path: r.get(15)?,
                 haystack,
             })
         })?;

@@ -392,6 +392,24 @@ fn process(library: &Library, session: &Session, reader: Option<&Catalog>, path:
     }
 }
 
+/// Reads and decodes a photo for on-screen display: upright, long edge between `min_edge`
+/// (where the original is that large) and `max_edge`. For the app's full view; off the UI thread.
+pub fn display_image(path: &Path, min_edge: u32, max_edge: u32) -> Result<image::RgbImage, String> {
+    let bytes = std::fs::read(path).map_err(|e| crate::error::io_reason(&e))?;
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let Some(Kind::Photo(format)) = sniff(&bytes[..bytes.len().min(64)], &ext) else {
+        return Err("no preview for this format".into());
+    };
+    let orientation = exif::read(&mut std::io::Cursor::new(&bytes))
+        .ok()
+        .flatten()
+        .and_then(|e| e.orientation);
+    render::display(&bytes, format, orientation, min_edge, max_edge)
+}
+
 /// A path as reports show it.
 pub(crate) fn show(path: &Path) -> String {
     path.to_string_lossy().to_string()

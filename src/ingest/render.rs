@@ -30,13 +30,48 @@ pub struct Rendered {
 
 /// Decodes `bytes` (of `format`, EXIF orientation `orientation`) and makes the derived images.
 pub fn render(bytes: &[u8], format: Format, orientation: Option<u16>) -> Result<Rendered, String> {
+    let (img, width, height) = decode_upright(bytes, format, orientation, PREVIEW_MIN_DECODE)?;
+    let mut img = DynamicImage::ImageRgb8(img);
+    if img.width().max(img.height()) > PREVIEW_EDGE {
+        img = DynamicImage::ImageRgb8(shrink(&img.to_rgb8(), PREVIEW_EDGE));
+    }
+    let preview = img.to_rgb8();
+    let thumb = shrink(&preview, THUMB_EDGE);
+    Ok(Rendered {
+        width,
+        height,
+        thumb_jpeg: encode_jpeg(&thumb, 82)?,
+        preview_jpeg: encode_jpeg(&preview, 85)?,
+    })
+}
+
+/// The photo upright, at least `min_edge` pixels on its long side where the original has them
+/// (JPEG decodes at the smallest DCT scale that gives that), and at most `max_edge`.
+pub fn display(
+    bytes: &[u8],
+    format: Format,
+    orientation: Option<u16>,
+    min_edge: u32,
+    max_edge: u32,
+) -> Result<RgbImage, String> {
+    let (img, _, _) = decode_upright(bytes, format, orientation, min_edge)?;
+    Ok(shrink(&img, max_edge))
+}
+
+/// Decodes and applies the EXIF orientation. Returns the pixels and the full displayed size.
+fn decode_upright(
+    bytes: &[u8],
+    format: Format,
+    orientation: Option<u16>,
+    min_edge: u32,
+) -> Result<(RgbImage, u32, u32), String> {
     let (rgb, full_w, full_h) = match format {
-        Format::Jpeg => decode_jpeg(bytes)?,
+        Format::Jpeg => decode_jpeg(bytes, min_edge)?,
         _ => decode_other(bytes, format)?,
     };
     let img = DynamicImage::ImageRgb8(rgb);
     let o = orientation.and_then(|o| image::metadata::Orientation::from_exif(o as u8));
-    let (mut img, swap) = match o {
+    let (img, swap) = match o {
         Some(o) => {
             let swap = matches!(
                 o,
@@ -56,17 +91,7 @@ pub fn render(bytes: &[u8], format: Format, orientation: Option<u16>) -> Result<
     } else {
         (full_w, full_h)
     };
-    if img.width().max(img.height()) > PREVIEW_EDGE {
-        img = DynamicImage::ImageRgb8(shrink(&img.to_rgb8(), PREVIEW_EDGE));
-    }
-    let preview = img.to_rgb8();
-    let thumb = shrink(&preview, THUMB_EDGE);
-    Ok(Rendered {
-        width,
-        height,
-        thumb_jpeg: encode_jpeg(&thumb, 82)?,
-        preview_jpeg: encode_jpeg(&preview, 85)?,
-    })
+    Ok((img.into_rgb8(), width, height))
 }
 
 fn shrink(img: &RgbImage, edge: u32) -> RgbImage {
@@ -101,7 +126,7 @@ fn check_size(w: u32, h: u32) -> Result<(), String> {
     Ok(())
 }
 
-fn decode_jpeg(bytes: &[u8]) -> Result<(RgbImage, u32, u32), String> {
+fn decode_jpeg(bytes: &[u8], min_edge: u32) -> Result<(RgbImage, u32, u32), String> {
     let mut dec = jpeg_decoder::Decoder::new(Cursor::new(bytes));
     dec.read_info()
         .map_err(|e| format!("not a readable JPEG ({e})"))?;
@@ -112,7 +137,7 @@ fn decode_jpeg(bytes: &[u8]) -> Result<(RgbImage, u32, u32), String> {
     let long = w.max(h);
     let denom = [8u32, 4, 2, 1]
         .into_iter()
-        .find(|d| long / d >= PREVIEW_MIN_DECODE)
+        .find(|d| long / d >= min_edge)
         .unwrap_or(1);
     let (sw, sh) = dec
         .scale(w.div_ceil(denom) as u16, h.div_ceil(denom) as u16)
