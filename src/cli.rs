@@ -112,17 +112,117 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Review an item: set its status and/or add a note (by the acting user).
+    Review {
+        item: String,
+        /// unreviewed, verified, needs-info or rejected.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::catalog::REVIEW_STATUSES))]
+        status: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+        /// Mark the item "do not publish" (yes) or lift the mark (no).
+        #[arg(long, value_parser = parse_yes_no, value_name = "yes|no")]
+        do_not_publish: Option<bool>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark areas to fill in publication copies (faces, name tags), as fractions of the picture.
+    Redact {
+        item: String,
+        /// X,Y,W,H as fractions of the displayed picture (0.25,0.1,0.2,0.3); repeatable.
+        #[arg(long = "rect", value_parser = parse_rect)]
+        rects: Vec<[f64; 4]>,
+        /// Remove the item's redactions first.
+        #[arg(long)]
+        clear: bool,
+    },
+    /// Check the history: `kadr audit verify`.
+    Audit {
+        #[command(subcommand)]
+        what: AuditCommand,
+    },
     /// Show the change history, of one item or of the whole library.
     History {
         #[arg(long)]
         json: bool,
         item: Option<String>,
     },
+    /// Export items: a BagIt bag, an HTML chronicle, CSV or JSON (selection: ITEMs and/or filters).
+    Export {
+        #[arg(long)]
+        json: bool,
+        /// bag, html, csv or json.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::export::FORMATS))]
+        format: String,
+        /// The output folder (created if missing; must be empty unless --force).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Replace a non-empty output folder (removed once the new export is complete).
+        #[arg(long)]
+        force: bool,
+        /// Items (id or SHA-256 prefix); none: every item the filters match.
+        #[arg(value_name = "ITEM")]
+        items: Vec<String>,
+        /// Only items showing this person (as in `list`).
+        #[arg(long)]
+        person: Option<String>,
+        /// Only items at this place or inside it.
+        #[arg(long)]
+        place: Option<String>,
+        /// Only items with this keyword.
+        #[arg(long = "tag")]
+        keyword: Option<String>,
+        /// Only items whose date reaches this date or later (EDTF).
+        #[arg(long, value_parser = parse_date)]
+        from: Option<EventDate>,
+        /// Only items whose date starts by this date (EDTF).
+        #[arg(long, value_parser = parse_date)]
+        to: Option<EventDate>,
+        /// Only items with this review status.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::catalog::REVIEW_STATUSES))]
+        status: Option<String>,
+        /// Only undated items.
+        #[arg(long)]
+        undated: bool,
+    },
     /// Load the demo chronicle: placeholder images with real captions, dates, places, people.
     Demo {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Re-compute the hash chain of the history; exit 1 naming the first bad entry.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_yes_no(s: &str) -> std::result::Result<bool, String> {
+    match s {
+        "yes" | "true" | "1" => Ok(true),
+        "no" | "false" | "0" => Ok(false),
+        _ => Err(format!("expected yes or no, not {s:?}")),
+    }
+}
+
+fn parse_rect(s: &str) -> std::result::Result<[f64; 4], String> {
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|_| format!("expected X,Y,W,H fractions, not {s:?}"))?;
+    match v.as_slice() {
+        [x, y, w, h] if v.iter().all(|f| (0.0..=1.0).contains(f)) && *w > 0.0 && *h > 0.0 => {
+            Ok([*x, *y, *w, *h])
+        }
+        _ => Err(format!(
+            "expected X,Y,W,H as fractions between 0 and 1, not {s:?}"
+        )),
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -303,6 +403,78 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
             }
             Ok(if report.intact() { 0 } else { 1 })
         }
+        Command::Review {
+            item,
+            status,
+            note,
+            do_not_publish,
+            json,
+        } => {
+            if status.is_none() && note.is_none() && do_not_publish.is_none() {
+                eprintln!("kadr: review needs --status, --note or --do-not-publish");
+                return Ok(2);
+            }
+            let mut cat = lib.catalog()?;
+            let id = cat.resolve(&item)?;
+            cat.write(actor, |tx| {
+                tx.review(id, status.as_deref(), note.as_deref())?;
+                if let Some(v) = do_not_publish {
+                    tx.set_do_not_publish(id, v)?;
+                }
+                Ok(())
+            })?;
+            let row = cat.item(id)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&row).expect("item serialises")
+                );
+            } else {
+                print!("{}", show_text(&row));
+            }
+            Ok(0)
+        }
+        Command::Redact { item, rects, clear } => {
+            let mut cat = lib.catalog()?;
+            let id = cat.resolve(&item)?;
+            cat.write(actor, |tx| {
+                if clear {
+                    tx.clear_redactions(id)?;
+                }
+                for [x, y, w, h] in &rects {
+                    tx.add_redaction(id, *x, *y, *w, *h)?;
+                }
+                Ok(())
+            })?;
+            println!("item {id}: {} redaction(s)", cat.redactions(id)?.len());
+            Ok(0)
+        }
+        Command::Audit {
+            what: AuditCommand::Verify { json },
+        } => {
+            let cat = lib.catalog()?;
+            let problems = cat.audit()?;
+            let entries = cat.history_head()?.map(|h| h.0).unwrap_or(0);
+            if json {
+                let out = serde_json::json!({"entries": entries, "intact": problems.is_empty(), "problems": problems});
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&out).expect("report serialises")
+                );
+            } else if problems.is_empty() {
+                println!("history intact: {entries} entries, every hash links to the one before");
+            }
+            if let Some(first) = problems.first() {
+                eprintln!(
+                    "kadr: history entry {} {}: {}",
+                    first.seq,
+                    first.problem,
+                    lib.catalog_path().display()
+                );
+                return Ok(1);
+            }
+            Ok(0)
+        }
         Command::History { json, item } => {
             let cat = lib.catalog()?;
             let sha = item
@@ -323,6 +495,48 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
                         e.seq, e.at, e.actor, e.action, item, e.details
                     );
                 }
+            }
+            Ok(0)
+        }
+        Command::Export {
+            json,
+            format,
+            out,
+            force,
+            items,
+            person,
+            place,
+            keyword,
+            from,
+            to,
+            status,
+            undated,
+        } => {
+            let filter = Filter {
+                person,
+                place,
+                keyword,
+                from,
+                to,
+                status,
+                undated,
+            };
+            let options = crate::export::Options {
+                format,
+                out,
+                force,
+                items,
+                filter,
+            };
+            let cancel = crate::export::cancel_on_ctrl_c();
+            let summary = crate::export::export(lib, actor, &options, &cancel)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&summary).expect("summary serialises")
+                );
+            } else {
+                println!("{}", summary.line());
             }
             Ok(0)
         }

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod dates;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod fixity;
 pub mod ingest;
 pub mod library;

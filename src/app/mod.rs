@@ -6,10 +6,12 @@
 //! are functions over their own state that push `Action`s; `KadrApp::apply` carries them out.
 
 mod chronicle;
+mod custody;
 mod grid;
 pub mod i18n;
 mod import;
 mod inspector;
+mod review;
 mod sidebar;
 mod thumbs;
 pub mod view;
@@ -74,6 +76,15 @@ impl Default for Prefs {
 pub enum View {
     Grid,
     Timeline,
+    Review,
+}
+
+#[derive(Default)]
+struct VerifyState {
+    running: bool,
+    done: usize,
+    total: usize,
+    report: Option<crate::fixity::FixityReport>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,7 +96,10 @@ pub enum SelectMode {
 
 /// What a panel asks the app to do.
 pub enum Action {
-    Select { index: usize, mode: SelectMode },
+    Select {
+        index: usize,
+        mode: SelectMode,
+    },
     SelectAll,
     Move(isize),
     OpenFull(usize),
@@ -95,6 +109,18 @@ pub enum Action {
     Import(Vec<PathBuf>),
     CancelImport,
     LoadDemo,
+    /// Set a review status and/or add a note on the selection; `advance` moves to the next item.
+    Review {
+        status: Option<String>,
+        note: Option<String>,
+        advance: bool,
+    },
+    DoNotPublish(bool),
+    /// Open the focused item large, in redaction mode.
+    StartRedacting,
+    /// Add a redaction (fractions of the picture) to the focused item, or clear them.
+    Redact(Option<[f64; 4]>),
+    VerifyOriginals,
 }
 
 /// Which items are selected (by id, so a reload keeps them) and where range selection starts.
@@ -137,6 +163,8 @@ pub struct KadrApp {
     detail_request: u64,
     inspector: inspector::InspectorState,
     chronicle: chronicle::ChronicleState,
+    review: review::ReviewState,
+    custody: custody::CustodyState,
     thumbs: TextureCache,
     previews: TextureCache,
     /// Full-view images decoded from the originals (large, so a small budget).
@@ -146,6 +174,11 @@ pub struct KadrApp {
     full_zoom: f32,
     full_pan: egui::Vec2,
     undo_depth: usize,
+    history: Vec<crate::catalog::HistoryEntry>,
+    verify: VerifyState,
+    /// Drawing redaction rectangles in the full view.
+    redacting: bool,
+    redact_from: Option<egui::Pos2>,
     message: Option<String>,
     show_settings: bool,
 }
@@ -183,6 +216,8 @@ impl KadrApp {
             detail_request: 0,
             inspector: inspector::InspectorState::default(),
             chronicle: chronicle::ChronicleState::default(),
+            review: review::ReviewState::default(),
+            custody: custody::CustodyState::default(),
             thumbs: TextureCache::new("thumb", 192 << 20, 2, ctx, thumbs::decode_derived),
             previews: TextureCache::new("preview", 96 << 20, 1, ctx, thumbs::decode_derived),
             originals: TextureCache::new("original", 160 << 20, 1, ctx, thumbs::decode_original),
@@ -191,6 +226,10 @@ impl KadrApp {
             full_zoom: 1.0,
             full_pan: egui::Vec2::ZERO,
             undo_depth: 0,
+            history: Vec::new(),
+            verify: VerifyState::default(),
+            redacting: false,
+            redact_from: None,
             message: None,
             show_settings: false,
         }
@@ -266,8 +305,13 @@ impl KadrApp {
                 self.selection.ids.retain(|id| present.contains(id));
                 self.request_detail();
             }
-            Event::Detail { request, item } => {
+            Event::Detail {
+                request,
+                item,
+                history,
+            } => {
                 if request == self.detail_request {
+                    self.history = history;
                     self.inspector.load(&item);
                     self.detail = Some(*item);
                 }
@@ -287,6 +331,14 @@ impl KadrApp {
                 if let Err(e) = result {
                     self.message = Some(e);
                 }
+            }
+            Event::VerifyProgress { done, total } => {
+                self.verify.done = done;
+                self.verify.total = total;
+            }
+            Event::VerifyDone(report) => {
+                self.verify.running = false;
+                self.verify.report = Some(*report);
             }
             Event::Error(e) => self.message = Some(e),
         }
@@ -379,7 +431,10 @@ impl KadrApp {
                 self.full_zoom = 1.0;
                 self.full_pan = egui::Vec2::ZERO;
             }
-            Action::CloseFull => self.full = None,
+            Action::CloseFull => {
+                self.full = None;
+                self.redacting = false;
+            }
             Action::Tag(change) => {
                 if !self.selection.ids.is_empty() {
                     self.worker.send(Command::Tag {
@@ -402,6 +457,52 @@ impl KadrApp {
                 .worker
                 .cancel
                 .store(true, std::sync::atomic::Ordering::SeqCst),
+            Action::Review {
+                status,
+                note,
+                advance,
+            } => {
+                if !self.selection.ids.is_empty() {
+                    self.worker.send(Command::Review {
+                        ids: self.selected_ids(),
+                        status,
+                        note,
+                    });
+                    if advance {
+                        self.apply(Action::Move(1));
+                    }
+                }
+            }
+            Action::DoNotPublish(value) => {
+                if !self.selection.ids.is_empty() {
+                    self.worker.send(Command::DoNotPublish {
+                        ids: self.selected_ids(),
+                        value,
+                    });
+                }
+            }
+            Action::Redact(rect) => {
+                if let Some(id) = self.selection.focus {
+                    self.worker.send(Command::Redact { id, rect });
+                }
+            }
+            Action::StartRedacting => {
+                if let Some(f) = self.selection.focus {
+                    self.full = Some(f);
+                    self.full_zoom = 1.0;
+                    self.full_pan = egui::Vec2::ZERO;
+                    self.redacting = true;
+                }
+            }
+            Action::VerifyOriginals => {
+                if !self.verify.running {
+                    self.verify = VerifyState {
+                        running: true,
+                        ..Default::default()
+                    };
+                    self.worker.send(Command::VerifyOriginals);
+                }
+            }
             Action::LoadDemo => {
                 self.import.running = true;
                 self.worker.send(Command::Demo);
@@ -465,6 +566,20 @@ impl KadrApp {
                     &mut self.previews,
                     &mut actions,
                 );
+                if !self.selection.ids.is_empty() {
+                    let single = self
+                        .detail
+                        .as_ref()
+                        .filter(|_| self.selection.ids.len() == 1);
+                    custody::custody_ui(
+                        ui,
+                        s,
+                        single,
+                        &self.history,
+                        &mut self.custody,
+                        &mut actions,
+                    );
+                }
             });
         egui::CentralPanel::default_margins().show(ui, |ui| {
             if self.loaded && items.is_empty() && !self.import.running {
@@ -488,6 +603,14 @@ impl KadrApp {
                         &mut self.thumbs,
                         &mut actions,
                     ),
+                    View::Review => review::review_ui(
+                        ui,
+                        &vctx,
+                        &mut self.review,
+                        &mut self.thumbs,
+                        &mut self.previews,
+                        &mut actions,
+                    ),
                 }
             }
         });
@@ -496,6 +619,7 @@ impl KadrApp {
         }
         import::import_windows(&ctx, s, &mut self.import, &mut actions);
         self.settings_window(&ctx, s);
+        self.verify_window(&ctx, s);
         if let Some(msg) = self.message.clone() {
             let mut open = true;
             egui::Window::new("Kadr")
@@ -514,7 +638,7 @@ impl KadrApp {
     }
 
     fn shortcuts(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
-        if ctx.memory(|m| m.focused().is_some()) {
+        if ctx.egui_wants_keyboard_input() {
             return; // typing in a field
         }
         ctx.input_mut(|i| {
@@ -583,9 +707,16 @@ impl KadrApp {
             ui.separator();
             ui.selectable_value(&mut self.prefs.view, View::Grid, s.grid);
             ui.selectable_value(&mut self.prefs.view, View::Timeline, s.timeline);
+            ui.selectable_value(&mut self.prefs.view, View::Review, s.review);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button(s.settings).clicked() {
                     self.show_settings = !self.show_settings;
+                }
+                if ui
+                    .add_enabled(!self.verify.running, egui::Button::new(s.verify_originals))
+                    .clicked()
+                {
+                    actions.push(Action::VerifyOriginals);
                 }
                 if ui
                     .add_enabled(self.undo_depth > 0, egui::Button::new(s.undo))
@@ -616,6 +747,122 @@ impl KadrApp {
                 ui.label(self.library.root().display().to_string());
             });
         });
+    }
+
+    /// Existing redactions over the full view's picture `r`; in redaction mode, dragging adds one.
+    fn redactions_ui(
+        &mut self,
+        ui: &egui::Ui,
+        resp: &egui::Response,
+        r: egui::Rect,
+        id: i64,
+        s: &'static Strings,
+        actions: &mut Vec<Action>,
+    ) {
+        let to_screen =
+            |x: f64, y: f64| r.min + egui::vec2(x as f32 * r.width(), y as f32 * r.height());
+        let stroke = egui::Stroke::new(1.5, egui::Color32::from_rgb(255, 80, 80));
+        if let Some(d) = self.detail.as_ref().filter(|d| d.id == id) {
+            for red in &d.redactions {
+                let rr = egui::Rect::from_min_max(
+                    to_screen(red.x, red.y),
+                    to_screen(red.x + red.w, red.y + red.h),
+                );
+                ui.painter().rect_filled(
+                    rr,
+                    0.0,
+                    egui::Color32::from_black_alpha(if self.redacting { 180 } else { 255 }),
+                );
+                ui.painter()
+                    .rect_stroke(rr, 0.0, stroke, egui::StrokeKind::Inside);
+            }
+        }
+        if !self.redacting {
+            return;
+        }
+        ui.painter().text(
+            ui.ctx().content_rect().center_top() + egui::vec2(0.0, 20.0),
+            egui::Align2::CENTER_TOP,
+            s.redact_hint,
+            egui::FontId::proportional(16.0),
+            egui::Color32::from_rgb(255, 200, 120),
+        );
+        if resp.drag_started() {
+            self.redact_from = resp.interact_pointer_pos();
+        }
+        if let (Some(from), Some(to)) = (self.redact_from, resp.interact_pointer_pos()) {
+            let sel = egui::Rect::from_two_pos(from, to).intersect(r);
+            ui.painter()
+                .rect_stroke(sel, 0.0, stroke, egui::StrokeKind::Inside);
+            if resp.drag_stopped() {
+                self.redact_from = None;
+                if sel.width() > 3.0 && sel.height() > 3.0 {
+                    let f = |p: egui::Pos2| {
+                        (
+                            ((p.x - r.min.x) / r.width()) as f64,
+                            ((p.y - r.min.y) / r.height()) as f64,
+                        )
+                    };
+                    let (x0, y0) = f(sel.min);
+                    let (x1, y1) = f(sel.max);
+                    actions.push(Action::Redact(Some([x0, y0, x1 - x0, y1 - y0])));
+                }
+            }
+        }
+    }
+
+    fn verify_window(&mut self, ctx: &egui::Context, s: &'static Strings) {
+        let v = &mut self.verify;
+        if !v.running && v.report.is_none() {
+            return;
+        }
+        let mut open = true;
+        egui::Window::new(s.verify_originals)
+            .open(&mut open)
+            .collapsible(false)
+            .default_width(520.0)
+            .show(ctx, |ui| {
+                if v.running {
+                    ui.label(s.verifying);
+                    let frac = if v.total > 0 {
+                        v.done as f32 / v.total as f32
+                    } else {
+                        0.0
+                    };
+                    ui.add(
+                        egui::ProgressBar::new(frac)
+                            .desired_width(420.0)
+                            .text(format!("{} / {}", v.done, v.total)),
+                    );
+                }
+                if let Some(r) = &v.report {
+                    if r.intact() {
+                        ui.colored_label(
+                            egui::Color32::from_rgb(90, 190, 110),
+                            format!("{} ({})", s.fixity_intact, r.checked),
+                        );
+                    }
+                    for (title, list) in [(s.damaged, &r.damaged), (s.missing, &r.missing)] {
+                        if !list.is_empty() {
+                            ui.strong(format!("{title}: {}", list.len()));
+                            egui::ScrollArea::vertical()
+                                .id_salt(title)
+                                .max_height(200.0)
+                                .show(ui, |ui| {
+                                    for p in list {
+                                        ui.colored_label(
+                                            ui.visuals().error_fg_color,
+                                            format!("#{} {}", p.id, p.path),
+                                        );
+                                    }
+                                });
+                        }
+                    }
+                }
+            });
+        if !open && !v.running {
+            v.report = None;
+        }
     }
 
     fn settings_window(&mut self, ctx: &egui::Context, s: &'static Strings) {
@@ -664,7 +911,7 @@ impl KadrApp {
                 ui.painter()
                     .rect_filled(rect, 0.0, egui::Color32::from_black_alpha(240));
                 let resp = ui.allocate_rect(rect, egui::Sense::click_and_drag());
-                if resp.dragged() {
+                if resp.dragged() && !self.redacting {
                     self.full_pan += resp.drag_delta();
                 }
                 if resp.double_clicked() {
@@ -707,6 +954,7 @@ impl KadrApp {
                         let uv =
                             egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
                         ui.painter().image(tex, r, uv, egui::Color32::WHITE);
+                        self.redactions_ui(ui, &resp, r, item.id, s, actions);
                     }
                     None if item.has_preview => {
                         ui.put(

@@ -2,8 +2,9 @@
 //! imports run on a thread of their own. Results come back as `Event`s on a bounded channel,
 //! and every send wakes the UI. The UI thread never touches the database or the disk.
 
-use crate::catalog::{ItemRow, ItemSummary, PlaceNode, TagChange};
+use crate::catalog::{HistoryEntry, ItemRow, ItemSummary, PlaceNode, TagChange};
 use crate::dates::EventDate;
+use crate::fixity::FixityReport;
 use crate::ingest::{ImportEvent, ImportOptions, ImportReport};
 use crate::library::Library;
 use std::path::PathBuf;
@@ -30,6 +31,23 @@ pub enum Command {
         paths: Vec<PathBuf>,
     },
     Demo,
+    /// Set a review status and/or add a note, on several items.
+    Review {
+        ids: Vec<i64>,
+        status: Option<String>,
+        note: Option<String>,
+    },
+    DoNotPublish {
+        ids: Vec<i64>,
+        value: bool,
+    },
+    /// Add a redaction rectangle (fractions of the displayed picture), or clear them all.
+    Redact {
+        id: i64,
+        rect: Option<[f64; 4]>,
+    },
+    /// Re-hash every original.
+    VerifyOriginals,
 }
 
 pub enum Event {
@@ -41,6 +59,7 @@ pub enum Event {
     Detail {
         request: u64,
         item: Box<ItemRow>,
+        history: Vec<HistoryEntry>,
     },
     Saved {
         undo_depth: usize,
@@ -55,6 +74,11 @@ pub enum Event {
     },
     ImportDone(Box<ImportReport>),
     DemoDone(Result<String, String>),
+    VerifyProgress {
+        done: usize,
+        total: usize,
+    },
+    VerifyDone(Box<FixityReport>),
     Error(String),
 }
 
@@ -157,9 +181,54 @@ fn run(
                 }
                 Command::Detail { id, request } => {
                     let item = catalog.item(id)?;
+                    let history = catalog.history(Some(&item.sha256))?;
                     out.send(Event::Detail {
                         request,
                         item: Box::new(item),
+                        history,
+                    });
+                }
+                Command::Review { ids, status, note } => {
+                    catalog.write(&who(), |tx| {
+                        for id in &ids {
+                            tx.review(*id, status.as_deref(), note.as_deref())?;
+                        }
+                        Ok(())
+                    })?;
+                    out.send(Event::Saved {
+                        undo_depth: undo.len(),
+                    });
+                    let _ = self_tx.try_send(Command::Reload);
+                }
+                Command::DoNotPublish { ids, value } => {
+                    catalog.write(&who(), |tx| {
+                        for id in &ids {
+                            tx.set_do_not_publish(*id, value)?;
+                        }
+                        Ok(())
+                    })?;
+                    out.send(Event::Saved {
+                        undo_depth: undo.len(),
+                    });
+                }
+                Command::Redact { id, rect } => {
+                    catalog.write(&who(), |tx| match rect {
+                        Some([x, y, w, h]) => tx.add_redaction(id, x, y, w, h).map(|_| ()),
+                        None => tx.clear_redactions(id).map(|_| ()),
+                    })?;
+                    out.send(Event::Saved {
+                        undo_depth: undo.len(),
+                    });
+                }
+                Command::VerifyOriginals => {
+                    let (library, out) = (library.clone(), out.clone());
+                    std::thread::spawn(move || {
+                        let progress =
+                            |done, total| out.offer(Event::VerifyProgress { done, total });
+                        match crate::fixity::verify(&library, progress) {
+                            Ok(r) => out.send(Event::VerifyDone(Box::new(r))),
+                            Err(e) => out.send(Event::Error(e.to_string())),
+                        }
                     });
                 }
                 Command::Tag { ids, change } => {

@@ -24,6 +24,19 @@ pub struct HistoryEntry {
     pub hash: String,
 }
 
+/// Reads `seq hash` from the anchor file.
+pub(super) fn read_head(path: &std::path::Path) -> std::io::Result<Option<(i64, String)>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let mut parts = text.split_whitespace();
+    let seq = parts.next().and_then(|s| s.parse().ok());
+    let hash = parts.next().map(str::to_string);
+    Ok(seq.zip(hash))
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditProblem {
     pub seq: i64,
@@ -107,8 +120,59 @@ impl Catalog {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Re-computes the chain; returns the problems found, first broken entry first.
+    /// The newest entry's sequence number and hash.
+    pub fn history_head(&self) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT seq, hash FROM history ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Re-computes the chain and compares its end with the anchor written after every commit;
+    /// returns the problems found, first broken entry first.
     pub fn audit(&self) -> Result<Vec<AuditProblem>> {
+        let mut problems = self.audit_chain()?;
+        let guards: i64 = self.conn().query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ('history_no_update', 'history_no_delete')",
+            [],
+            |r| r.get(0),
+        )?;
+        if guards < 2 {
+            problems.push(AuditProblem {
+                seq: 0,
+                problem: "the history's append-only guards were removed from the database".into(),
+            });
+        }
+        if let Some(path) = &self.head_path
+            && let Ok(Some((seq, hash))) = read_head(path)
+        {
+            let at: Option<String> = self
+                .conn()
+                .query_row("SELECT hash FROM history WHERE seq = ?1", [seq], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            match at {
+                None => problems.push(AuditProblem {
+                    seq,
+                    problem: format!("is missing: the log was cut short (entry {seq} was written, the log now ends before it)"),
+                }),
+                Some(h) if h != hash => problems.push(AuditProblem {
+                    seq,
+                    problem: "differs from the entry that was written (the end of the log was rewritten)".into(),
+                }),
+                _ => {}
+            }
+        }
+        problems.sort_by_key(|p| p.seq);
+        Ok(problems)
+    }
+
+    fn audit_chain(&self) -> Result<Vec<AuditProblem>> {
         let mut stmt = self.conn().prepare(
             "SELECT seq, at, actor, action, item_sha256, details, prev_hash, hash FROM history ORDER BY seq",
         )?;

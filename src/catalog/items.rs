@@ -52,6 +52,12 @@ pub struct ItemRow {
     pub review_status: String,
     pub review_by: Option<String>,
     pub review_at: Option<String>,
+    /// Review notes, oldest first.
+    pub notes: Vec<super::Note>,
+    /// Refused by `export --format publish` unless asked otherwise.
+    pub do_not_publish: bool,
+    /// Rectangles filled in publication copies.
+    pub redactions: Vec<super::Redaction>,
     pub stored_path: String,
     pub imported_at: String,
 }
@@ -115,7 +121,7 @@ pub const REVIEW_STATUSES: &[&str] = &["unreviewed", "verified", "needs-info", "
 const ITEM_COLUMNS: &str = "id, sha256, original_name, size, format, width, height, has_preview,
     capture_local, capture_offset, capture_subsec, gps_lat, gps_lon, gps_alt, camera_make, camera_model,
     camera_serial, orientation, event_text, caption, place_id, source, credit, review_status, review_by,
-    review_at, stored_path, imported_at";
+    review_at, stored_path, imported_at, do_not_publish";
 
 impl Tx<'_> {
     /// Inserts a new item and logs its import. Returns its id.
@@ -485,6 +491,9 @@ impl Catalog {
             review_status: r.get(23)?,
             review_by: r.get(24)?,
             review_at: r.get(25)?,
+            notes: self.notes(id)?,
+            do_not_publish: r.get(28)?,
+            redactions: self.redactions(id)?,
             stored_path: r.get(26)?,
             imported_at: r.get(27)?,
         })

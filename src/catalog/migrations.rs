@@ -138,6 +138,21 @@ BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
 CREATE TRIGGER history_no_delete BEFORE DELETE ON history
 BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
 "#,
+    // 2: redaction rectangles for publication copies.
+    r#"
+CREATE TABLE redactions (
+    id          INTEGER PRIMARY KEY,
+    item_id     INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    -- Fractions of the displayed (orientation-applied) picture, 0..1.
+    x           REAL NOT NULL CHECK (x >= 0 AND x <= 1),
+    y           REAL NOT NULL CHECK (y >= 0 AND y <= 1),
+    w           REAL NOT NULL CHECK (w > 0 AND x + w <= 1.000001),
+    h           REAL NOT NULL CHECK (h > 0 AND y + h <= 1.000001),
+    author      TEXT NOT NULL,
+    at          TEXT NOT NULL
+) STRICT;
+CREATE INDEX redactions_item ON redactions(item_id);
+"#,
 ];
 
 #[cfg(test)]

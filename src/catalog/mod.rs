@@ -11,11 +11,13 @@ mod entities;
 mod history;
 mod items;
 mod migrations;
+mod review;
 
 pub use entities::{EntityKind, PlaceNode};
 pub use history::{AuditProblem, HistoryEntry};
 pub use items::{Camera, Filter, Gps, ItemRow, ItemSummary, NewItem, REVIEW_STATUSES, TagChange};
 pub use migrations::MIGRATIONS;
+pub use review::{Note, Redaction};
 
 use crate::error::Result;
 use rusqlite::{Connection, OpenFlags};
@@ -24,6 +26,9 @@ use std::time::Duration;
 
 pub struct Catalog {
     conn: Connection,
+    /// Where the last history entry's sequence number and hash are written after each commit,
+    /// so that entries deleted from the end of the log are detectable (None in memory).
+    head_path: Option<std::path::PathBuf>,
 }
 
 impl Catalog {
@@ -35,7 +40,9 @@ impl Catalog {
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        Self::setup(conn)
+        let mut cat = Self::setup(conn)?;
+        cat.head_path = path.parent().map(|d| d.join("history.head"));
+        Ok(cat)
     }
 
     /// A private in-memory catalogue, for tests.
@@ -48,7 +55,10 @@ impl Catalog {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut cat = Catalog { conn };
+        let mut cat = Catalog {
+            conn,
+            head_path: None,
+        };
         cat.migrate()?;
         Ok(cat)
     }
@@ -88,11 +98,30 @@ impl Catalog {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let out = f(&Tx { tx: &tx, actor })?;
         tx.commit()?;
+        self.write_head();
         Ok(out)
     }
 
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Records the newest history entry outside the database (best effort: the audit treats a
+    /// missing file as "no anchor", never as damage).
+    fn write_head(&self) {
+        let Some(path) = &self.head_path else { return };
+        let Ok(Some((seq, hash))) = self.history_head() else {
+            return;
+        };
+        if let Ok(Some((old, _))) = history::read_head(path)
+            && old > seq
+        {
+            return; // another writer got further; never move the anchor back
+        }
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        if std::fs::write(&tmp, format!("{seq} {hash}\n")).is_ok() {
+            let _ = std::fs::rename(&tmp, path);
+        }
     }
 }
 

@@ -3,7 +3,9 @@
 mod app;
 mod bad_input;
 mod crash;
+mod custody;
 mod demo;
+mod export;
 mod fixity;
 mod fixtures;
 mod import;

@@ -1,0 +1,418 @@
+//! Reports: `--format json` (items, people, places), `--format csv` (one row per item) and
+//! `--format html` (a self-contained chronicle: index.html and thumbs/, no network). The JSON
+//! and CSV writers here also make the catalogue files inside a bag.
+
+use super::{Ctx, Out};
+use crate::app::i18n::RU;
+use crate::app::view::{self, ChronicleRow};
+use crate::catalog::{Catalog, ItemRow};
+use crate::error::Result;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+
+/// The columns of `items.csv`, in order.
+pub const CSV_COLUMNS: &[&str] = &[
+    "id",
+    "sha256",
+    "original_name",
+    "capture_time",
+    "event_date",
+    "place",
+    "people",
+    "caption",
+    "tags",
+    "review_status",
+    "gps_lat",
+    "gps_lon",
+    "camera",
+    "size",
+    "format",
+];
+
+pub(crate) fn write_json(ctx: &Ctx<'_>, out: &mut Out<'_>) -> Result<()> {
+    out.write("items.json", &items_json(ctx.items))?;
+    out.write("people.json", &people_json(ctx.cat, ctx.items)?)?;
+    out.write("places.json", &places_json(ctx.cat, ctx.items)?)
+}
+
+pub(crate) fn write_csv(ctx: &Ctx<'_>, out: &mut Out<'_>) -> Result<()> {
+    out.write("items.csv", &items_csv(ctx.items))
+}
+
+pub(crate) fn pretty<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    let mut v = serde_json::to_vec_pretty(value).expect("export data serialises");
+    v.push(b'\n');
+    v
+}
+
+/// The items as `show --json` prints each one, in one array.
+pub(crate) fn items_json(items: &[ItemRow]) -> Vec<u8> {
+    pretty(items)
+}
+
+#[derive(Serialize)]
+struct PersonOut {
+    id: i64,
+    name: String,
+    aliases: Vec<String>,
+}
+
+/// The people the items show, with their aliases, sorted by name.
+pub(crate) fn people_json(cat: &Catalog, items: &[ItemRow]) -> Result<Vec<u8>> {
+    let names: HashSet<&str> = items
+        .iter()
+        .flat_map(|i| i.people.iter().map(String::as_str))
+        .collect();
+    let people: Vec<PersonOut> = cat
+        .people()?
+        .into_iter()
+        .filter(|(_, name, _)| names.contains(name.as_str()))
+        .map(|(id, name, aliases)| PersonOut { id, name, aliases })
+        .collect();
+    Ok(pretty(&people))
+}
+
+#[derive(Serialize)]
+struct PlaceOut {
+    id: i64,
+    name: String,
+    /// The id of the place it lies in, or null.
+    parent: Option<i64>,
+    path: Vec<String>,
+    aliases: Vec<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+}
+
+/// The places the items are at and every place those lie in, with aliases, sorted by path.
+pub(crate) fn places_json(cat: &Catalog, items: &[ItemRow]) -> Result<Vec<u8>> {
+    let mut wanted: HashSet<&[String]> = HashSet::new();
+    for item in items {
+        for n in 1..=item.place_path.len() {
+            wanted.insert(&item.place_path[..n]);
+        }
+    }
+    let all = cat.places()?;
+    let by_path: HashMap<&[String], i64> = all.iter().map(|p| (p.path.as_slice(), p.id)).collect();
+    let places: Vec<PlaceOut> = all
+        .iter()
+        .filter(|p| wanted.contains(p.path.as_slice()))
+        .map(|p| PlaceOut {
+            id: p.id,
+            name: p.name.clone(),
+            parent: p
+                .path
+                .len()
+                .checked_sub(1)
+                .filter(|&n| n > 0)
+                .and_then(|n| by_path.get(&p.path[..n]).copied()),
+            path: p.path.clone(),
+            aliases: p.aliases.clone(),
+            lat: p.lat,
+            lon: p.lon,
+        })
+        .collect();
+    Ok(pretty(&places))
+}
+
+/// `items.csv`: a header row, then one row per item. RFC 4180: comma-separated, CRLF line ends,
+/// a field with a comma, quote or line break is quoted and its quotes doubled; UTF-8, no BOM.
+pub(crate) fn items_csv(items: &[ItemRow]) -> Vec<u8> {
+    let mut s = String::new();
+    csv_row(&mut s, CSV_COLUMNS.iter().map(|c| c.to_string()));
+    for i in items {
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        let camera = i
+            .camera
+            .as_ref()
+            .map(|c| {
+                [c.make.as_deref(), c.model.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default();
+        csv_row(
+            &mut s,
+            [
+                i.id.to_string(),
+                i.sha256.clone(),
+                i.original_name.clone(),
+                opt(&i.capture_time),
+                opt(&i.event_date),
+                i.place_path.join(" > "),
+                i.people.join("; "),
+                opt(&i.caption),
+                i.tags.join("; "),
+                i.review_status.clone(),
+                i.gps
+                    .as_ref()
+                    .map(|g| g.lat.to_string())
+                    .unwrap_or_default(),
+                i.gps
+                    .as_ref()
+                    .map(|g| g.lon.to_string())
+                    .unwrap_or_default(),
+                camera,
+                i.size.to_string(),
+                i.format.clone(),
+            ]
+            .into_iter(),
+        );
+    }
+    s.into_bytes()
+}
+
+fn csv_row(out: &mut String, fields: impl Iterator<Item = String>) {
+    for (n, field) in fields.enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        if field.contains([',', '"', '\r', '\n']) {
+            out.push('"');
+            out.push_str(&field.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(&field);
+        }
+    }
+    out.push_str("\r\n");
+}
+
+/// `index.html` and `thumbs/<sha256>.jpg`: the items in timeline order under day headers.
+pub(crate) fn write_html(ctx: &Ctx<'_>, out: &mut Out<'_>) -> Result<()> {
+    let summaries = ctx.cat.summaries()?;
+    let selected: HashMap<i64, &ItemRow> = ctx.items.iter().map(|i| (i.id, i)).collect();
+    let indices: Vec<usize> = (0..summaries.len())
+        .filter(|&n| selected.contains_key(&summaries[n].id))
+        .collect();
+    let mut thumbs = HashSet::new();
+    for &n in &indices {
+        let sha = &summaries[n].sha256;
+        let src = ctx.lib.thumb_path(sha);
+        if src.is_file() {
+            out.copy(&src, &format!("thumbs/{sha}.jpg"))?;
+            thumbs.insert(sha.clone());
+        }
+    }
+
+    let n = ctx.items.len();
+    let mut h = String::with_capacity(4096 + n * 1500);
+    h.push_str("<!DOCTYPE html>\n<html lang=\"ru\">\n<head>\n<meta charset=\"utf-8\">\n");
+    h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    let _ = writeln!(
+        h,
+        "<meta name=\"generator\" content=\"kadr {}\">",
+        env!("CARGO_PKG_VERSION")
+    );
+    h.push_str("<title>Хроника · Kadr</title>\n<style>\n");
+    h.push_str(STYLE);
+    h.push_str("</style>\n</head>\n<body>\n<header>\n<h1>Хроника</h1>\n");
+    let _ = writeln!(
+        h,
+        "<p class=\"meta\">{n} {} · выгружено {} · {} · выборка: {}</p>",
+        plural_photos(n),
+        chrono::Local::now().format("%Y-%m-%d %H:%M"),
+        esc(ctx.actor),
+        esc(&ctx.selection_ru)
+    );
+    h.push_str("</header>\n<main>\n");
+    let mut open = false;
+    for row in view::chronicle(&summaries, &indices, &RU) {
+        match row {
+            ChronicleRow::Header(title) => {
+                if open {
+                    h.push_str("</section>\n");
+                }
+                let _ = writeln!(h, "<section class=\"day\">\n<h2>{}</h2>", esc(&title));
+                open = true;
+            }
+            ChronicleRow::Item(n) => {
+                let s = &summaries[n];
+                let item = selected[&s.id];
+                item_html(
+                    &mut h,
+                    item,
+                    view::time_label(s),
+                    thumbs.contains(&item.sha256),
+                );
+            }
+        }
+    }
+    if open {
+        h.push_str("</section>\n");
+    }
+    h.push_str("</main>\n<footer>Снимки хранятся в библиотеке Kadr под своими SHA-256; ");
+    h.push_str("миниатюры здесь только для просмотра.</footer>\n</body>\n</html>\n");
+    out.write("index.html", h.as_bytes())
+}
+
+fn item_html(h: &mut String, item: &ItemRow, time: Option<String>, has_thumb: bool) {
+    let title = item.caption.as_deref().unwrap_or(&item.original_name);
+    let _ = writeln!(
+        h,
+        "<article class=\"item\" id=\"item-{}\">",
+        esc(&item.sha256)
+    );
+    if has_thumb {
+        let _ = writeln!(
+            h,
+            "<img src=\"thumbs/{}.jpg\" alt=\"{}\" loading=\"lazy\">",
+            esc(&item.sha256),
+            esc(title)
+        );
+    } else {
+        h.push_str("<div class=\"nothumb\">нет превью</div>\n");
+    }
+    h.push_str("<div class=\"text\">\n");
+    if let Some(t) = time {
+        let _ = writeln!(h, "<p class=\"time\">{}</p>", esc(&t));
+    }
+    match &item.caption {
+        Some(c) => {
+            let _ = writeln!(h, "<p class=\"caption\">{}</p>", esc(c));
+        }
+        None => h.push_str("<p class=\"caption none\">без подписи</p>\n"),
+    }
+    h.push_str("<dl>\n");
+    let mut field = |label: &str, value: String, class: &str| {
+        if !value.is_empty() {
+            let _ = writeln!(h, "<dt>{label}</dt><dd{class}>{value}</dd>");
+        }
+    };
+    field("Место", esc(&item.place_path.join(" › ")), "");
+    field("Люди", esc(&item.people.join(", ")), "");
+    field(
+        "Дата события",
+        esc(item.event_date.as_deref().unwrap_or("")),
+        "",
+    );
+    let captured = match &item.capture_time {
+        Some(t) if item.capture_offset_known => esc(t),
+        Some(t) => format!("{} ({})", esc(t), RU.offset_unknown),
+        None => String::new(),
+    };
+    field("Снято (EXIF)", captured, "");
+    field("Ключевые слова", esc(&item.tags.join(", ")), "");
+    let status = RU.status(&item.review_status);
+    let by = item
+        .review_by
+        .as_deref()
+        .map(|b| format!(" · {}", esc(b)))
+        .unwrap_or_default();
+    field(
+        "Проверка",
+        format!("{}{by}", esc(status)),
+        &format!(" class=\"status {}\"", esc(&item.review_status)),
+    );
+    field("Источник", esc(item.source.as_deref().unwrap_or("")), "");
+    field("Автор", esc(item.credit.as_deref().unwrap_or("")), "");
+    field("Файл", esc(&item.original_name), "");
+    field(
+        "SHA-256",
+        format!("<code>{}</code>", esc(&item.sha256)),
+        " class=\"sha\"",
+    );
+    h.push_str("</dl>\n</div>\n</article>\n");
+}
+
+/// "1 снимок", "3 снимка", "5 снимков".
+fn plural_photos(n: usize) -> &'static str {
+    match (n % 10, n % 100) {
+        (1, r) if r != 11 => "снимок",
+        (2..=4, r) if !(12..=14).contains(&r) => "снимка",
+        _ => "снимков",
+    }
+}
+
+/// Text made safe for HTML content and attribute values.
+pub(crate) fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+const STYLE: &str = "\
+body { margin: 0; font: 16px/1.45 system-ui, -apple-system, 'Segoe UI', sans-serif; color: #1d1d1f; background: #f6f5f2; }
+header, main, footer { max-width: 980px; margin: 0 auto; padding: 0 20px; }
+header { padding-top: 28px; }
+h1 { font-size: 28px; margin: 0 0 4px; }
+.meta, footer { color: #6b6b6b; font-size: 14px; }
+footer { padding-bottom: 32px; }
+section.day { margin: 28px 0; }
+h2 { font-size: 20px; margin: 0 0 12px; padding-bottom: 6px; border-bottom: 2px solid #c9c4b8; }
+article.item { display: flex; gap: 18px; align-items: flex-start; background: #fff; border-radius: 6px; padding: 14px; margin: 0 0 14px; box-shadow: 0 1px 2px rgba(0,0,0,.08); break-inside: avoid; }
+article.item img, .nothumb { flex: none; width: 256px; max-width: 40%; height: auto; border-radius: 3px; }
+.nothumb { height: 160px; display: flex; align-items: center; justify-content: center; background: #e4e1da; color: #6b6b6b; font-size: 14px; }
+.text { flex: 1; min-width: 0; }
+.time { margin: 0; color: #6b6b6b; font-variant-numeric: tabular-nums; }
+.caption { margin: 2px 0 10px; font-size: 17px; }
+.caption.none { color: #8a8a8a; font-style: italic; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; font-size: 14px; }
+dt { color: #6b6b6b; }
+dd { margin: 0; overflow-wrap: anywhere; }
+dd.sha code { font: 12px/1.4 ui-monospace, 'DejaVu Sans Mono', monospace; }
+dd.status.verified { color: #1d7a35; }
+dd.status.needs-info { color: #9a6200; }
+dd.status.rejected { color: #b3261e; }
+@media (max-width: 640px) { article.item { flex-direction: column; } article.item img, .nothumb { max-width: 100%; } }
+@media print { body { background: #fff; } article.item { box-shadow: none; border: 1px solid #ddd; } }
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_what_needs_quoting() {
+        let mut s = String::new();
+        csv_row(
+            &mut s,
+            ["a", "b,c", "say \"hi\"", "x\ny", "Мамай"]
+                .iter()
+                .map(|s| s.to_string()),
+        );
+        assert_eq!(s, "a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\",Мамай\r\n");
+    }
+
+    #[test]
+    fn html_is_escaped() {
+        assert_eq!(
+            esc("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn russian_plurals() {
+        let words: Vec<_> = [1, 2, 5, 11, 12, 21, 22, 25, 111]
+            .iter()
+            .map(|&n| plural_photos(n))
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "снимок",
+                "снимка",
+                "снимков",
+                "снимков",
+                "снимков",
+                "снимок",
+                "снимка",
+                "снимков",
+                "снимков"
+            ]
+        );
+    }
+}

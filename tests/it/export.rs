@@ -1,0 +1,607 @@
+//! `export`: BagIt bags checked with the Library of Congress `bagit` tool, CSV parsed back by
+//! Python's csv module, the HTML chronicle, selections, and the output folder's safety rules.
+
+use crate::fixtures::{self, Exif, Jpeg};
+use crate::util::{Lib, imported};
+use serde_json::Value;
+use sha2::{Digest, Sha256, Sha512};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const TRICKY_CAPTION: &str = "Площадь Республики, ночь с 4 на 5 января: \"стреляют\"";
+
+/// Three tagged photos (one with a Cyrillic file name) and one untouched; their SHA-256s.
+fn library() -> (Lib, Vec<String>) {
+    let lib = Lib::new();
+    let exif = Exif {
+        datetime_original: Some("2022:01:04 19:32:10"),
+        offset_original: Some("+06:00"),
+        ..Default::default()
+    };
+    lib.write(
+        "шествие.jpg",
+        &fixtures::jpeg(96, 64, 1, Jpeg::Baseline, Some(&exif)),
+    );
+    lib.write(
+        "square.jpg",
+        &fixtures::jpeg(64, 64, 2, Jpeg::Baseline, None),
+    );
+    lib.write(
+        "night.jpg",
+        &fixtures::jpeg(80, 48, 3, Jpeg::Progressive, None),
+    );
+    lib.write(
+        "other.jpg",
+        &fixtures::jpeg(40, 40, 4, Jpeg::Baseline, None),
+    );
+    let (run, report) = lib.import(&[&lib.src()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let shas: Vec<String> = ["шествие.jpg", "square.jpg", "night.jpg", "other.jpg"]
+        .iter()
+        .map(|n| imported(&report, n)["sha256"].as_str().unwrap().to_string())
+        .collect();
+    let tag = |sha: &str, args: &[&str]| {
+        let mut all = vec!["tag", sha];
+        all.extend(args);
+        let r = lib.run(&all);
+        assert_eq!(r.code, 0, "tag: {}", r.stderr);
+    };
+    tag(
+        &shas[0],
+        &[
+            "--date",
+            "2022-01-04 evening",
+            "--place",
+            "Алматы > парк Первого Президента",
+            "--person",
+            "Жанболат Мамай",
+            "--caption",
+            "4 января. Вечер. Шествие в Алматы.",
+            "--tag",
+            "шествие",
+        ],
+    );
+    tag(
+        &shas[1],
+        &[
+            "--date",
+            "2022-01-05",
+            "--place",
+            "Алматы > Площадь Республики",
+            "--caption",
+            TRICKY_CAPTION,
+        ],
+    );
+    tag(
+        &shas[2],
+        &[
+            "--date",
+            "2022-05-15",
+            "--person",
+            "Zhanbolat Mamay",
+            "--tag",
+            "суд",
+        ],
+    );
+    (lib, shas)
+}
+
+fn export(lib: &Lib, args: &[&str]) -> crate::util::Run {
+    let mut all = vec!["export"];
+    all.extend(args);
+    lib.run(&all)
+}
+
+fn out_dir(lib: &Lib, rel: &str) -> PathBuf {
+    lib.dir.path().join(rel)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Runs `python3 -m bagit --validate DIR`; fails the test, not skips it, without the tool.
+fn bagit_validate(dir: &Path) -> (bool, String) {
+    let probe = Command::new("python3")
+        .args(["-c", "import bagit"])
+        .output()
+        .expect("python3 must be installed to validate bags");
+    assert!(
+        probe.status.success(),
+        "the Library of Congress bagit tool is not importable (`pip install bagit`): {}",
+        String::from_utf8_lossy(&probe.stderr)
+    );
+    let out = Command::new("python3")
+        .args(["-m", "bagit", "--validate"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+fn bag_info(dir: &Path) -> Vec<(String, String)> {
+    std::fs::read_to_string(dir.join("bag-info.txt"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let (k, v) = l.split_once(": ").unwrap();
+            (k.to_string(), v.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn bag_validates_and_holds_byte_identical_originals() {
+    let (lib, shas) = library();
+    let out = out_dir(&lib, "handoff/bag");
+    let r = export(
+        &lib,
+        &["--json", "--format", "bag", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let summary = r.json();
+    assert_eq!(summary["format"], "bag");
+    assert_eq!(summary["items"], 4);
+    assert_eq!(summary["out"], out.to_str().unwrap());
+
+    assert_eq!(
+        std::fs::read_to_string(out.join("bagit.txt")).unwrap(),
+        "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+    );
+    // Originals: byte-identical to what was imported, named by their SHA-256.
+    for (sha, name) in shas.iter().zip(["шествие.jpg", "square.jpg", "night.jpg"]) {
+        let bagged = std::fs::read(out.join(format!("data/originals/{sha}.jpg"))).unwrap();
+        assert_eq!(
+            bagged,
+            std::fs::read(lib.src().join(name)).unwrap(),
+            "{name}"
+        );
+        assert_eq!(&sha256_hex(&bagged), sha);
+    }
+    // Every payload file is in both manifests with the right hash, and nothing else is.
+    let mut payload: Vec<String> = walkdir::WalkDir::new(out.join("data"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(&out)
+                .unwrap()
+                .to_string_lossy()
+                .to_string()
+        })
+        .collect();
+    payload.sort();
+    assert_eq!(payload.len(), 4 + 5, "{payload:?}");
+    for (manifest, algo) in [("manifest-sha256.txt", 256), ("manifest-sha512.txt", 512)] {
+        let text = std::fs::read_to_string(out.join(manifest)).unwrap();
+        let mut listed = Vec::new();
+        for line in text.lines() {
+            let (hash, path) = line.split_once("  ").unwrap();
+            let bytes = std::fs::read(out.join(path)).unwrap();
+            let actual = if algo == 256 {
+                sha256_hex(&bytes)
+            } else {
+                hex(&Sha512::digest(&bytes))
+            };
+            assert_eq!(hash, actual, "{manifest}: {path}");
+            listed.push(path.to_string());
+        }
+        listed.sort();
+        assert_eq!(listed, payload, "{manifest}");
+    }
+    let tagmanifest = std::fs::read_to_string(out.join("tagmanifest-sha256.txt")).unwrap();
+    for name in [
+        "bagit.txt",
+        "bag-info.txt",
+        "manifest-sha256.txt",
+        "manifest-sha512.txt",
+    ] {
+        let want = format!(
+            "{}  {name}",
+            sha256_hex(&std::fs::read(out.join(name)).unwrap())
+        );
+        assert!(
+            tagmanifest.lines().any(|l| l == want),
+            "{name}: {tagmanifest}"
+        );
+    }
+
+    // bag-info.txt: Payload-Oxum is the payload's bytes and file count.
+    let info = bag_info(&out);
+    let get = |k: &str| {
+        info.iter()
+            .find(|(key, _)| key == k)
+            .unwrap_or_else(|| panic!("{k} missing: {info:?}"))
+            .1
+            .clone()
+    };
+    let bytes: u64 = payload
+        .iter()
+        .map(|p| std::fs::metadata(out.join(p)).unwrap().len())
+        .sum();
+    assert_eq!(get("Payload-Oxum"), format!("{bytes}.{}", payload.len()));
+    assert_eq!(get("Contact-Name"), "tester");
+    assert_eq!(get("Source-Organization"), "Kadr");
+    assert_eq!(get("Bagging-Date").len(), 10);
+    assert!(get("External-Description").starts_with("4 items exported from a Kadr library"));
+    assert!(get("Bag-Software-Agent").starts_with("kadr "));
+    assert!(!get("Bag-Size").is_empty());
+
+    // The catalogue data rides along.
+    let items = read_json(&out.join("data/catalog/items.json"));
+    assert_eq!(items.as_array().unwrap().len(), 4);
+    assert_eq!(items[0], lib.show(&shas[0]));
+    let people = read_json(&out.join("data/catalog/people.json"));
+    assert_eq!(people.as_array().unwrap().len(), 1, "{people:#}");
+    assert_eq!(people[0]["name"], "Жанболат Мамай", "{people:#}");
+    assert_eq!(people[0]["aliases"][0], "Жанболат Мамай", "{people:#}");
+    let places = read_json(&out.join("data/catalog/places.json"));
+    let names: Vec<&str> = places
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["Алматы", "Площадь Республики", "парк Первого Президента"]
+    );
+    assert_eq!(places[1]["parent"], places[0]["id"]);
+    let history = read_json(&out.join("data/catalog/history.json"));
+    let actions: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions.iter().filter(|a| **a == "import").count(), 4);
+    assert_eq!(actions.iter().filter(|a| **a == "tag").count(), 3);
+
+    // The real validator agrees, and catches a single flipped byte in an original.
+    let (ok, text) = bagit_validate(&out);
+    assert!(ok, "bagit --validate failed:\n{text}");
+    let victim = out.join(format!("data/originals/{}.jpg", shas[1]));
+    std::fs::set_permissions(&victim, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let mut bytes = std::fs::read(&victim).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x01;
+    std::fs::write(&victim, bytes).unwrap();
+    let (ok, text) = bagit_validate(&out);
+    assert!(!ok, "bagit --validate passed a damaged bag:\n{text}");
+
+    // The export is in the history, naming every item.
+    let h = lib.run(&["history", "--json"]).json();
+    let last = h.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action"], "export");
+    assert_eq!(last["details"]["format"], "bag");
+    assert_eq!(last["details"]["out"], out.to_str().unwrap());
+    assert_eq!(last["details"]["items"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn a_selection_exports_only_those_items() {
+    let (lib, shas) = library();
+    let out = out_dir(&lib, "mamay");
+    let r = export(
+        &lib,
+        &[
+            "--format",
+            "bag",
+            "--out",
+            out.to_str().unwrap(),
+            "--person",
+            "мамай",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with("exported 2 items as a BagIt bag"),
+        "{}",
+        r.stdout
+    );
+    let mut originals: Vec<String> = std::fs::read_dir(out.join("data/originals"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    originals.sort();
+    let mut want = vec![format!("{}.jpg", shas[0]), format!("{}.jpg", shas[2])];
+    want.sort();
+    assert_eq!(originals, want);
+    let desc = bag_info(&out)
+        .into_iter()
+        .find(|(k, _)| k == "External-Description")
+        .unwrap()
+        .1;
+    assert!(desc.contains("person «мамай»"), "{desc}");
+    let (ok, text) = bagit_validate(&out);
+    assert!(ok, "{text}");
+
+    let out = out_dir(&lib, "one");
+    let r = export(
+        &lib,
+        &[
+            "--json",
+            "--format",
+            "json",
+            "--out",
+            out.to_str().unwrap(),
+            &shas[1][..8],
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let items = read_json(&out.join("items.json"));
+    assert_eq!(items.as_array().unwrap().len(), 1);
+    assert_eq!(items[0]["sha256"], shas[1].as_str());
+    assert_eq!(read_json(&out.join("people.json")), serde_json::json!([]));
+    assert_eq!(
+        read_json(&out.join("places.json"))
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    let r = export(
+        &lib,
+        &[
+            "--format",
+            "json",
+            "--out",
+            out_dir(&lib, "none").to_str().unwrap(),
+            "--tag",
+            "nothing-has-this",
+        ],
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("nothing to export"), "{}", r.stderr);
+    assert!(!out_dir(&lib, "none").exists());
+}
+
+#[test]
+fn the_output_folder_is_created_refused_or_replaced() {
+    let (lib, _) = library();
+    let nested = out_dir(&lib, "a/b/c/report");
+    let r = export(
+        &lib,
+        &["--format", "csv", "--out", nested.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(nested.join("items.csv").is_file());
+
+    let busy = out_dir(&lib, "busy");
+    std::fs::create_dir_all(&busy).unwrap();
+    std::fs::write(busy.join("notes.txt"), "keep me").unwrap();
+    let r = export(&lib, &["--format", "json", "--out", busy.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("is not empty (use --force to replace it)")
+            && r.stderr.trim_end().ends_with(busy.to_str().unwrap()),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(busy.join("notes.txt")).unwrap(),
+        "keep me"
+    );
+
+    let r = export(
+        &lib,
+        &[
+            "--format",
+            "json",
+            "--force",
+            "--out",
+            busy.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!busy.join("notes.txt").exists());
+    assert!(busy.join("items.json").is_file());
+    // Nothing left beside it: no temp or old folder.
+    let mut left: Vec<String> = std::fs::read_dir(lib.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["a", "busy", "library", "photos"]);
+
+    // An empty existing folder is fine without --force; the library itself never is.
+    let empty = out_dir(&lib, "empty");
+    std::fs::create_dir(&empty).unwrap();
+    let r = export(&lib, &["--format", "csv", "--out", empty.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let inside = lib.root().join("export");
+    let r = export(
+        &lib,
+        &[
+            "--format",
+            "csv",
+            "--force",
+            "--out",
+            inside.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("inside the library"), "{}", r.stderr);
+    let r = export(
+        &lib,
+        &[
+            "--format",
+            "csv",
+            "--force",
+            "--out",
+            lib.dir.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(lib.root().join("catalog.sqlite").is_file());
+}
+
+#[test]
+fn a_failed_export_leaves_nothing_that_looks_complete() {
+    let (lib, shas) = library();
+    let item = lib.show(&shas[2]);
+    let stored = lib.root().join(item["stored_path"].as_str().unwrap());
+    std::fs::set_permissions(&stored, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let mut bytes = std::fs::read(&stored).unwrap();
+    bytes[100] ^= 0xff;
+    std::fs::write(&stored, bytes).unwrap();
+
+    let out = out_dir(&lib, "bag");
+    let r = export(&lib, &["--format", "bag", "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("no longer matches its SHA-256")
+            && r.stderr.trim_end().ends_with(stored.to_str().unwrap()),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists());
+    let left: Vec<String> = std::fs::read_dir(lib.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.contains("partial"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    let h = lib.run(&["history", "--json"]).json();
+    assert_ne!(h.as_array().unwrap().last().unwrap()["action"], "export");
+
+    // A previous export survives a failed --force replacement.
+    let good = out_dir(&lib, "good");
+    let r = export(&lib, &["--format", "csv", "--out", good.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = export(
+        &lib,
+        &[
+            "--format",
+            "bag",
+            "--force",
+            "--out",
+            good.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 1);
+    assert!(good.join("items.csv").is_file());
+    assert!(!good.join("bagit.txt").exists());
+}
+
+#[test]
+fn csv_parses_back_with_pythons_csv_module() {
+    let (lib, shas) = library();
+    let out = out_dir(&lib, "csv");
+    let r = export(&lib, &["--format", "csv", "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let raw = std::fs::read(out.join("items.csv")).unwrap();
+    assert!(!raw.starts_with(&[0xef, 0xbb, 0xbf]), "no BOM");
+    let py = Command::new("python3")
+        .args([
+            "-c",
+            "import csv, json, sys\n\
+             with open(sys.argv[1], newline='', encoding='utf-8') as f:\n\
+             \x20   print(json.dumps(list(csv.reader(f))))",
+        ])
+        .arg(out.join("items.csv"))
+        .output()
+        .expect("python3 runs");
+    assert!(
+        py.status.success(),
+        "{}",
+        String::from_utf8_lossy(&py.stderr)
+    );
+    let rows: Vec<Vec<String>> = serde_json::from_slice(&py.stdout).unwrap();
+    assert_eq!(
+        rows[0],
+        [
+            "id",
+            "sha256",
+            "original_name",
+            "capture_time",
+            "event_date",
+            "place",
+            "people",
+            "caption",
+            "tags",
+            "review_status",
+            "gps_lat",
+            "gps_lon",
+            "camera",
+            "size",
+            "format"
+        ]
+    );
+    assert_eq!(rows.len(), 5);
+    assert!(rows.iter().all(|r| r.len() == 15), "{rows:?}");
+    let by_sha = |sha: &str| rows.iter().find(|r| r[1] == sha).unwrap();
+    let tricky = by_sha(&shas[1]);
+    assert_eq!(tricky[7], TRICKY_CAPTION);
+    assert_eq!(tricky[5], "Алматы > Площадь Республики");
+    let first = by_sha(&shas[0]);
+    assert_eq!(first[2], "шествие.jpg");
+    assert_eq!(first[3], "2022-01-04T19:32:10+06:00");
+    assert_eq!(first[4], "2022-01-04 evening");
+    assert_eq!(first[6], "Жанболат Мамай");
+    assert_eq!(first[9], "unreviewed");
+    assert_eq!(first[14], "jpeg");
+}
+
+#[test]
+fn html_reads_like_the_chronicle_and_stays_offline() {
+    let (lib, shas) = library();
+    // Something that must be escaped.
+    let r = lib.run(&[
+        "tag",
+        &shas[3],
+        "--caption",
+        "<script>alert(1)</script> & co",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = out_dir(&lib, "html");
+    let r = export(&lib, &["--format", "html", "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("<html lang=\"ru\">"), "{html}");
+    assert!(html.contains("<meta charset=\"utf-8\">"));
+    assert!(html.contains("4 января 2022 · вечер"), "{html}");
+    assert!(html.contains("15 мая 2022"), "{html}");
+    assert!(html.contains("Шествие в Алматы"));
+    assert!(html.contains("Алматы › парк Первого Президента"));
+    assert!(html.contains("Жанболат Мамай"));
+    assert!(html.contains("не проверено"));
+    for sha in &shas {
+        assert!(html.contains(sha.as_str()), "{sha}");
+        assert!(
+            out.join(format!("thumbs/{sha}.jpg")).is_file(),
+            "thumb of {sha}"
+        );
+    }
+    assert!(html.contains("&quot;стреляют&quot;"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
+    assert!(!html.contains("<script"));
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "{html}"
+    );
+    assert!(!html.contains("<link"));
+    // Timeline order: January before May before the undated item.
+    let pos = |s: &str| html.find(s).unwrap_or_else(|| panic!("{s}"));
+    assert!(pos(&shas[0]) < pos(&shas[1]));
+    assert!(pos(&shas[1]) < pos(&shas[2]));
+    assert!(pos(&shas[2]) < pos(&shas[3]));
+}
