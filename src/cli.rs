@@ -151,7 +151,7 @@ pub enum Command {
     Export {
         #[arg(long)]
         json: bool,
-        /// bag, html, csv or json.
+        /// bag, html, csv, json or publish.
         #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::export::FORMATS))]
         format: String,
         /// The output folder (created if missing; must be empty unless --force).
@@ -160,6 +160,9 @@ pub enum Command {
         /// Replace a non-empty output folder (removed once the new export is complete).
         #[arg(long)]
         force: bool,
+        /// With --format publish: publish items marked "do not publish" too.
+        #[arg(long)]
+        include_do_not_publish: bool,
         /// Items (id or SHA-256 prefix); none: every item the filters match.
         #[arg(value_name = "ITEM")]
         items: Vec<String>,
@@ -503,6 +506,7 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
             format,
             out,
             force,
+            include_do_not_publish,
             items,
             person,
             place,
@@ -525,6 +529,7 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
                 format,
                 out,
                 force,
+                include_do_not_publish,
                 items,
                 filter,
             };

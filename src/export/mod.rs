@@ -9,6 +9,7 @@
 //! The formats themselves live in `bag` and `report`. Originals are only ever read.
 
 mod bag;
+mod publish;
 mod report;
 
 use crate::catalog::{Catalog, Filter, ItemRow};
@@ -24,7 +25,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The formats `--format` accepts.
-pub const FORMATS: &[&str] = &["bag", "html", "csv", "json"];
+pub const FORMATS: &[&str] = &["bag", "html", "csv", "json", "publish"];
 
 /// One `kadr export` command.
 #[derive(Debug, Clone)]
@@ -38,6 +39,8 @@ pub struct Options {
     pub items: Vec<String>,
     /// Narrows the selection (AND); the default matches everything.
     pub filter: Filter,
+    /// Publish items marked "do not publish" too (`--format publish` only).
+    pub include_do_not_publish: bool,
 }
 
 /// What an export wrote, as `export --json` prints it.
@@ -61,6 +64,7 @@ impl Summary {
             "bag" => "a BagIt bag",
             "html" => "an HTML chronicle",
             "csv" => "CSV",
+            "publish" => "publication copies",
             _ => "JSON",
         };
         format!(
@@ -108,7 +112,7 @@ pub fn export(
 ) -> Result<Summary> {
     if !FORMATS.contains(&options.format.as_str()) {
         return Err(Error::invalid(format!(
-            "unknown export format {:?} (bag, html, csv or json)",
+            "unknown export format {:?} (bag, html, csv, json or publish)",
             options.format
         )));
     }
@@ -121,6 +125,9 @@ pub fn export(
         return Err(Error::invalid(
             "nothing to export: no item matches the selection",
         ));
+    }
+    if options.format == "publish" {
+        publish::check_publishable(&items, options.include_do_not_publish)?;
     }
     let ctx = Ctx {
         lib,
@@ -151,8 +158,10 @@ pub fn export(
         bytes: 0,
         cancel,
     };
+    let mut published = Vec::new();
     let written = match options.format.as_str() {
         "bag" => bag::write(&ctx, &mut writer),
+        "publish" => publish::write(&ctx, &mut writer).map(|p| published = p),
         "html" => report::write_html(&ctx, &mut writer),
         "csv" => report::write_csv(&ctx, &mut writer),
         _ => report::write_json(&ctx, &mut writer),
@@ -174,7 +183,17 @@ pub fn export(
             "export",
             None,
             serde_json::json!({"format": options.format, "out": out_text, "items": shas}),
-        )
+        )?;
+        // Each publication copy, with its own SHA-256 and the original it came from.
+        for p in &published {
+            let file = out.join(&p.file).to_string_lossy().to_string();
+            tx.log(
+                "publish",
+                Some(&p.original_sha256),
+                serde_json::json!({"copy_sha256": p.sha256, "file": file, "redactions": p.redactions}),
+            )?;
+        }
+        Ok(())
     })?;
     if let Some(old) = stale {
         return Err(Error::file(

@@ -9,5 +9,6 @@ mod export;
 mod fixity;
 mod fixtures;
 mod import;
+mod publish;
 mod tagging;
 mod util;
