@@ -11,10 +11,12 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod fixity;
+pub mod i18n;
 pub mod ingest;
 pub mod library;
 pub mod text;
 pub mod vault;
+pub mod view;
 
 pub use error::{Error, Result};
 pub use library::Library;

@@ -5,8 +5,8 @@
 
 use super::grid::tile_ui;
 use super::thumbs::TextureCache;
-use super::view::{self, ChronicleRow, ViewFilter};
 use super::{Action, ViewCtx};
+use crate::view::{self, ChronicleRow, ViewFilter};
 
 const HEADER_H: f32 = 34.0;
 const THUMB: f32 = 112.0;

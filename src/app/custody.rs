@@ -2,9 +2,9 @@
 //! the item's history as recorded in the hash-chained log.
 
 use super::Action;
-use super::i18n::Strings;
 use super::review::status_color;
 use crate::catalog::{HistoryEntry, ItemRow, REVIEW_STATUSES};
+use crate::i18n::Strings;
 
 #[derive(Default)]
 pub struct CustodyState {

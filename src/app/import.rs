@@ -2,7 +2,7 @@
 //! dialog is available, the progress window with Cancel, and the report at the end.
 
 use super::Action;
-use super::i18n::Strings;
+use crate::i18n::Strings;
 use crate::ingest::ImportReport;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, channel};

@@ -210,7 +210,7 @@ fn preview_ui(ui: &mut egui::Ui, v: &ViewCtx<'_>, item: &ItemRow, previews: &mut
     }
 }
 
-fn facts_ui(ui: &mut egui::Ui, s: &super::i18n::Strings, item: &ItemRow) {
+fn facts_ui(ui: &mut egui::Ui, s: &crate::i18n::Strings, item: &ItemRow) {
     egui::CollapsingHeader::new(s.file_facts)
         .default_open(true)
         .show(ui, |ui| {
@@ -488,7 +488,7 @@ fn place_suggestions(v: &ViewCtx<'_>, typed: &str) -> Vec<(String, Option<String
 
 fn date_editor_ui(
     ui: &mut egui::Ui,
-    s: &super::i18n::Strings,
+    s: &crate::i18n::Strings,
     st: &mut InspectorState,
     item: Option<&ItemRow>,
     actions: &mut Vec<Action>,

@@ -1,8 +1,8 @@
 //! The left sidebar: facets with counts. Clicking one narrows the centre view; clicking it
 //! again lifts the filter.
 
-use super::i18n::Strings;
-use super::view::{Facets, ViewFilter};
+use crate::i18n::Strings;
+use crate::view::{Facets, ViewFilter};
 
 /// `f`: counts over the whole library (computed once per reload), so the facets stay put while
 /// filters change.

@@ -3,10 +3,10 @@
 //! and CSV writers here also make the catalogue files inside a bag.
 
 use super::{Ctx, Out};
-use crate::app::i18n::RU;
-use crate::app::view::{self, ChronicleRow};
 use crate::catalog::{Catalog, ItemRow};
 use crate::error::Result;
+use crate::i18n::RU;
+use crate::view::{self, ChronicleRow};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;

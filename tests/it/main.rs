@@ -2,6 +2,7 @@
 
 mod app;
 mod bad_input;
+mod boundaries;
 mod crash;
 mod custody;
 mod demo;

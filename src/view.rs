@@ -2,9 +2,9 @@
 //! items are visible, facet counts, chronicle rows with day headers, the time axis and its
 //! density histogram). No egui here beyond plain data, so all of it is tested directly.
 
-use super::i18n::Strings;
 use crate::catalog::{ItemSummary, PlaceNode};
 use crate::dates::{PartOfDay, Precision};
+use crate::i18n::Strings;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Timelike};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -351,8 +351,8 @@ pub fn ticks(start: f64, end: f64, max: usize, s: &Strings) -> Vec<(f64, String)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::i18n::{EN, RU};
     use crate::dates::EventDate;
+    use crate::i18n::{EN, RU};
 
     fn item(id: i64, date: Option<&str>, capture: Option<&str>) -> ItemSummary {
         ItemSummary {

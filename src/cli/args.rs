@@ -1,0 +1,233 @@
+//! The command line's grammar: every command, option and value parser (clap).
+
+use crate::dates::EventDate;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "kadr",
+    version,
+    about = "An offline catalogue of photo evidence. With no command, opens the desktop app."
+)]
+pub struct Cli {
+    /// The library folder (default: KADR_LIBRARY, else the platform data folder).
+    #[arg(long, global = true, env = "KADR_LIBRARY", value_name = "DIR")]
+    pub library: Option<PathBuf>,
+    /// Who the history records as making changes (default: KADR_USER, else the OS user).
+    #[arg(long = "as", global = true, env = "KADR_USER", value_name = "NAME")]
+    pub actor: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Import photos: files and folders (recursive).
+    Import {
+        #[arg(long)]
+        json: bool,
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// List items in timeline order (event date, else capture time; undated last).
+    List {
+        #[arg(long)]
+        json: bool,
+        /// Items showing this person (name or alias, any script).
+        #[arg(long)]
+        person: Option<String>,
+        /// Items at this place or any place inside it.
+        #[arg(long)]
+        place: Option<String>,
+        /// Items with this keyword.
+        #[arg(long = "tag")]
+        keyword: Option<String>,
+        /// Items whose date reaches this date or later (EDTF).
+        #[arg(long, value_parser = parse_date)]
+        from: Option<EventDate>,
+        /// Items whose date starts by this date (EDTF).
+        #[arg(long, value_parser = parse_date)]
+        to: Option<EventDate>,
+        /// unreviewed, verified, needs-info or rejected.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::catalog::REVIEW_STATUSES))]
+        status: Option<String>,
+        /// Only items with neither an event date nor a capture time.
+        #[arg(long)]
+        undated: bool,
+    },
+    /// Show one item (ITEM: id or SHA-256 prefix).
+    Show {
+        #[arg(long)]
+        json: bool,
+        item: String,
+    },
+    /// Tag an item: event date, place, people, caption, keywords, source, credit.
+    Tag {
+        item: String,
+        /// EDTF (2022-01-04, 2022-01~, 2022-01-04/2022-01-05, 2022-05-15?) optionally followed
+        /// by a part of day (2022-01-04 evening); "" clears the date.
+        #[arg(long, value_parser = parse_optional_date)]
+        date: Option<OptionalDate>,
+        /// A place name or alias; "Алматы > Площадь Республики" creates it under its parent; "" clears.
+        #[arg(long)]
+        place: Option<String>,
+        /// Add a person (repeatable).
+        #[arg(long)]
+        person: Vec<String>,
+        /// Remove a person (repeatable).
+        #[arg(long)]
+        remove_person: Vec<String>,
+        /// Set the caption ("" clears).
+        #[arg(long)]
+        caption: Option<String>,
+        /// Add a keyword (repeatable).
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// Remove a keyword (repeatable).
+        #[arg(long)]
+        remove_tag: Vec<String>,
+        /// Set the source ("" clears).
+        #[arg(long)]
+        source: Option<String>,
+        /// Set the credit line ("" clears).
+        #[arg(long)]
+        credit: Option<String>,
+        /// Print the item afterwards as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fixity: re-hash every original and name each damaged or missing one.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Review an item: set its status and/or add a note (by the acting user).
+    Review {
+        item: String,
+        /// unreviewed, verified, needs-info or rejected.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::catalog::REVIEW_STATUSES))]
+        status: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+        /// Mark the item "do not publish" (yes) or lift the mark (no).
+        #[arg(long, value_parser = parse_yes_no, value_name = "yes|no")]
+        do_not_publish: Option<bool>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark areas to fill in publication copies (faces, name tags), as fractions of the picture.
+    Redact {
+        item: String,
+        /// X,Y,W,H as fractions of the displayed picture (0.25,0.1,0.2,0.3); repeatable.
+        #[arg(long = "rect", value_parser = parse_rect)]
+        rects: Vec<[f64; 4]>,
+        /// Remove the item's redactions first.
+        #[arg(long)]
+        clear: bool,
+    },
+    /// Check the history: `kadr audit verify`.
+    Audit {
+        #[command(subcommand)]
+        what: AuditCommand,
+    },
+    /// Show the change history, of one item or of the whole library.
+    History {
+        #[arg(long)]
+        json: bool,
+        item: Option<String>,
+    },
+    /// Export items: a BagIt bag, an HTML chronicle, CSV or JSON (selection: ITEMs and/or filters).
+    Export {
+        #[arg(long)]
+        json: bool,
+        /// bag, html, csv, json or publish.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::export::FORMATS))]
+        format: String,
+        /// The output folder (created if missing; must be empty unless --force).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Replace a non-empty output folder (removed once the new export is complete).
+        #[arg(long)]
+        force: bool,
+        /// With --format publish: publish items marked "do not publish" too.
+        #[arg(long)]
+        include_do_not_publish: bool,
+        /// Items (id or SHA-256 prefix); none: every item the filters match.
+        #[arg(value_name = "ITEM")]
+        items: Vec<String>,
+        /// Only items showing this person (as in `list`).
+        #[arg(long)]
+        person: Option<String>,
+        /// Only items at this place or inside it.
+        #[arg(long)]
+        place: Option<String>,
+        /// Only items with this keyword.
+        #[arg(long = "tag")]
+        keyword: Option<String>,
+        /// Only items whose date reaches this date or later (EDTF).
+        #[arg(long, value_parser = parse_date)]
+        from: Option<EventDate>,
+        /// Only items whose date starts by this date (EDTF).
+        #[arg(long, value_parser = parse_date)]
+        to: Option<EventDate>,
+        /// Only items with this review status.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::catalog::REVIEW_STATUSES))]
+        status: Option<String>,
+        /// Only undated items.
+        #[arg(long)]
+        undated: bool,
+    },
+    /// Load the demo chronicle: placeholder images with real captions, dates, places, people.
+    Demo {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Re-compute the hash chain of the history; exit 1 naming the first bad entry.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_yes_no(s: &str) -> std::result::Result<bool, String> {
+    match s {
+        "yes" | "true" | "1" => Ok(true),
+        "no" | "false" | "0" => Ok(false),
+        _ => Err(format!("expected yes or no, not {s:?}")),
+    }
+}
+
+fn parse_rect(s: &str) -> std::result::Result<[f64; 4], String> {
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|_| format!("expected X,Y,W,H fractions, not {s:?}"))?;
+    match v.as_slice() {
+        [x, y, w, h] if v.iter().all(|f| (0.0..=1.0).contains(f)) && *w > 0.0 && *h > 0.0 => {
+            Ok([*x, *y, *w, *h])
+        }
+        _ => Err(format!(
+            "expected X,Y,W,H as fractions between 0 and 1, not {s:?}"
+        )),
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct OptionalDate(pub Option<EventDate>);
+
+fn parse_date(s: &str) -> std::result::Result<EventDate, String> {
+    EventDate::parse(s)
+}
+
+fn parse_optional_date(s: &str) -> std::result::Result<OptionalDate, String> {
+    if s.trim().is_empty() {
+        return Ok(OptionalDate(None));
+    }
+    EventDate::parse(s).map(|d| OptionalDate(Some(d)))
+}
