@@ -312,26 +312,32 @@ fn spawn_import(
             let options = ImportOptions { actor, threads: 0 };
             let mut last_reload = std::time::Instant::now();
             let result =
-                crate::ingest::import(&library, &paths, &options, &cancel, |event| match event {
-                    ImportEvent::Planned { files, bytes } => {
-                        out.send(Event::ImportStarted { files, bytes })
-                    }
-                    ImportEvent::Progress {
-                        files_done,
-                        bytes_done,
-                        ..
-                    } => {
-                        out.offer(Event::ImportProgress {
+                crate::ingest::import_all(
+                    &library,
+                    &paths,
+                    &options,
+                    &cancel,
+                    |event| match event {
+                        ImportEvent::Planned { files, bytes } => {
+                            out.send(Event::ImportStarted { files, bytes })
+                        }
+                        ImportEvent::Progress {
                             files_done,
                             bytes_done,
-                        });
-                        // Let new items appear while a long import runs.
-                        if last_reload.elapsed() > std::time::Duration::from_secs(3) {
-                            last_reload = std::time::Instant::now();
-                            let _ = reload.try_send(Command::Reload);
+                            ..
+                        } => {
+                            out.offer(Event::ImportProgress {
+                                files_done,
+                                bytes_done,
+                            });
+                            // Let new items appear while a long import runs.
+                            if last_reload.elapsed() > std::time::Duration::from_secs(3) {
+                                last_reload = std::time::Instant::now();
+                                let _ = reload.try_send(Command::Reload);
+                            }
                         }
-                    }
-                });
+                    },
+                );
             match result {
                 Ok(report) => out.send(Event::ImportDone(Box::new(report))),
                 Err(e) => out.send(Event::Error(e.to_string())),

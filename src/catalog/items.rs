@@ -164,6 +164,15 @@ impl Tx<'_> {
         Ok(id)
     }
 
+    /// Sets the file name an item is known by (a bag's originals are named by their hash).
+    pub fn set_original_name(&self, id: i64, name: &str) -> Result<()> {
+        self.conn().execute(
+            "UPDATE items SET original_name = ?2 WHERE id = ?1",
+            params![id, name],
+        )?;
+        Ok(())
+    }
+
     /// Records another path the same bytes were found at.
     pub fn add_path(&self, id: i64, path: &str) -> Result<bool> {
         let n = self.conn().execute(

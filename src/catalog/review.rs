@@ -6,7 +6,7 @@ use rusqlite::params;
 use serde::Serialize;
 use serde_json::json;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct Note {
     pub author: String,
     pub at: String,
@@ -57,6 +57,54 @@ impl Tx<'_> {
             self.log("review", Some(&sha), serde_json::Value::Object(details))?;
         }
         Ok(())
+    }
+
+    /// Takes a review state recorded elsewhere (a merged bag), keeping who set it and when.
+    pub fn merge_review(
+        &self,
+        id: i64,
+        status: &str,
+        by: Option<&str>,
+        at: Option<&str>,
+    ) -> Result<()> {
+        if !super::REVIEW_STATUSES.contains(&status) {
+            return Err(Error::invalid(format!("unknown review status {status:?}")));
+        }
+        let c = self.conn();
+        let (sha, old): (String, String) = c.query_row(
+            "SELECT sha256, review_status FROM items WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        c.execute(
+            "UPDATE items SET review_status = ?2, review_by = ?3, review_at = ?4 WHERE id = ?1",
+            params![id, status, by, at],
+        )?;
+        self.log(
+            "review",
+            Some(&sha),
+            json!({"status": {"from": old, "to": status}, "by": by, "at": at, "merged": true}),
+        )?;
+        Ok(())
+    }
+
+    /// Adds a note written elsewhere, keeping its author and time; a note already present is
+    /// not added twice. Returns whether it was added.
+    pub fn merge_note(&self, id: i64, note: &Note) -> Result<bool> {
+        let c = self.conn();
+        let exists: bool = c.query_row(
+            "SELECT EXISTS (SELECT 1 FROM notes WHERE item_id = ?1 AND author = ?2 AND at = ?3 AND body = ?4)",
+            params![id, note.author, note.at, note.text],
+            |r| r.get(0),
+        )?;
+        if exists {
+            return Ok(false);
+        }
+        c.execute(
+            "INSERT INTO notes (item_id, author, at, body) VALUES (?1, ?2, ?3, ?4)",
+            params![id, note.author, note.at, note.text],
+        )?;
+        Ok(true)
     }
 
     pub fn set_do_not_publish(&self, id: i64, value: bool) -> Result<()> {

@@ -368,7 +368,7 @@ fn import(lib: &Library, actor: &str, paths: &[PathBuf], json: bool) -> Result<i
         actor: actor.to_string(),
         threads: 0,
     };
-    let report = ingest::import(lib, paths, &options, &cancel, |event| match event {
+    let report = ingest::import_all(lib, paths, &options, &cancel, |event| match event {
         ImportEvent::Planned { files, bytes } => {
             total_bytes = bytes;
             bar.set_length(files as u64);
@@ -400,9 +400,22 @@ fn import(lib: &Library, actor: &str, paths: &[PathBuf], json: bool) -> Result<i
             report.failed.len(),
             report.warnings.len()
         );
+        if !report.merged.is_empty() || !report.conflicts.is_empty() {
+            println!(
+                "merged the catalogue data of {} items from bags, {} conflicts kept side by side",
+                report.merged.len(),
+                report.conflicts.len()
+            );
+        }
     }
     for w in &report.warnings {
         eprintln!("kadr: warning: {}: {}", w.warning, w.path);
+    }
+    for c in &report.conflicts {
+        eprintln!(
+            "kadr: warning: merge conflict on {} of item {}: kept «{}», the bag's «{}» is in a note",
+            c.field, c.id, c.here, c.bag
+        );
     }
     for f in &report.failed {
         eprintln!("kadr: cannot import, {}: {}", f.error, f.path);

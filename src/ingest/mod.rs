@@ -6,11 +6,13 @@
 //! file is reported with its reason and the rest goes on. The cancel flag is checked between
 //! files. This module never prints: progress goes out as `ImportEvent`s to a callback.
 
+mod bag;
 mod exif;
 mod render;
 mod sniff;
 mod walk;
 
+pub use bag::{Conflict, Merged};
 pub use exif::{ExifFacts, parse_exif_datetime};
 pub use render::{MAX_PIXELS, PREVIEW_EDGE, THUMB_EDGE, encode_jpeg};
 pub use sniff::{Format, Kind, sniff};
@@ -61,6 +63,64 @@ pub struct ImportReport {
     pub failed: Vec<Failed>,
     pub warnings: Vec<Warning>,
     pub cancelled: bool,
+    /// Items whose catalogue data came in from an evidence bag.
+    pub merged: Vec<Merged>,
+    /// Fields a bag and this library hold differently (this library's value was kept).
+    pub conflicts: Vec<Conflict>,
+}
+
+impl ImportReport {
+    fn absorb(&mut self, mut other: ImportReport) {
+        self.imported.append(&mut other.imported);
+        self.duplicates.append(&mut other.duplicates);
+        self.failed.append(&mut other.failed);
+        self.warnings.append(&mut other.warnings);
+        self.merged.append(&mut other.merged);
+        self.conflicts.append(&mut other.conflicts);
+        self.cancelled |= other.cancelled;
+    }
+}
+
+/// Imports `paths` like `import`, except that a folder holding a BagIt bag is verified whole
+/// first (a damaged bag is refused, naming the file) and then merged: its originals imported,
+/// its catalogue data merged without overwriting anything (see `bag`).
+pub fn import_all(
+    library: &Library,
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    cancel: &AtomicBool,
+    mut progress: impl FnMut(ImportEvent),
+) -> Result<ImportReport> {
+    let (bags, plain): (Vec<PathBuf>, Vec<PathBuf>) =
+        paths.iter().cloned().partition(|p| bag::is_bag(p));
+    let mut report = if plain.is_empty() && !bags.is_empty() {
+        ImportReport::default()
+    } else {
+        import(library, &plain, options, cancel, &mut progress)?
+    };
+    for dir in bags {
+        if let Err((file, why)) = bag::verify(&dir) {
+            report.failed.push(Failed {
+                path: show(&file),
+                error: format!("the bag is refused: {why}"),
+            });
+            continue;
+        }
+        let originals = dir.join("data").join("originals");
+        if originals.is_dir() {
+            report.absorb(import(
+                library,
+                &[originals],
+                options,
+                cancel,
+                &mut progress,
+            )?);
+        }
+        let (merged, conflicts) = bag::merge(&mut library.catalog()?, &options.actor, &dir)?;
+        report.merged.extend(merged);
+        report.conflicts.extend(conflicts);
+    }
+    Ok(report)
 }
 
 /// Progress, as the writer sees it.

@@ -2,6 +2,7 @@
 
 mod app;
 mod bad_input;
+mod bag_import;
 mod boundaries;
 mod crash;
 mod custody;

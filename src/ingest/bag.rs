@@ -1,0 +1,319 @@
+//! Importing an evidence bag made by another Kadr library (`kadr import BAG`).
+//!
+//! The bag is verified whole before anything is taken from it: every payload file against the
+//! manifest, no file missing or unlisted, Payload-Oxum, the tag manifest. A damaged bag is
+//! refused with the file named. Then its originals go through the ordinary import (items are
+//! matched by SHA-256) and its catalogue data is merged: a field empty here takes the bag's
+//! value; people and keywords are united; review notes are kept with their authors. Where both
+//! sides hold different values, this library's value stays, the bag's value is written next to
+//! it as a note, the item gets the keyword `merge-conflict`, and the conflict is listed in the
+//! report. Nothing is silently overwritten. The bag's own history of each item is kept inside a
+//! `merge` entry of this library's history.
+
+use crate::catalog::{Catalog, ItemRow, Note, TagChange};
+use crate::dates::EventDate;
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256, Sha512};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// A field both sides changed differently; this library's value was kept.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Conflict {
+    pub sha256: String,
+    pub id: i64,
+    pub field: String,
+    pub here: String,
+    pub bag: String,
+}
+
+/// An item whose catalogue data came in from a bag.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Merged {
+    pub sha256: String,
+    pub id: i64,
+    /// What was taken from the bag.
+    pub fields: Vec<String>,
+}
+
+pub fn is_bag(dir: &Path) -> bool {
+    dir.is_dir() && dir.join("bagit.txt").is_file()
+}
+
+/// Checks the bag whole; on damage returns the file and what is wrong with it.
+pub fn verify(dir: &Path) -> std::result::Result<(), (PathBuf, String)> {
+    let (manifest, sha512) = if dir.join("manifest-sha256.txt").is_file() {
+        (dir.join("manifest-sha256.txt"), false)
+    } else if dir.join("manifest-sha512.txt").is_file() {
+        (dir.join("manifest-sha512.txt"), true)
+    } else {
+        return Err((dir.to_path_buf(), "the bag has no payload manifest".into()));
+    };
+    let listed = check_manifest(dir, &manifest, sha512)?;
+    // Every payload file must be listed.
+    let data = dir.join("data");
+    for entry in walkdir::WalkDir::new(&data)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+    {
+        if !listed.contains(entry.path()) {
+            return Err((
+                entry.path().to_path_buf(),
+                "is in the bag but not in its manifest (added after bagging)".into(),
+            ));
+        }
+    }
+    // Payload-Oxum: bytes.files.
+    let info = std::fs::read_to_string(dir.join("bag-info.txt")).unwrap_or_default();
+    if let Some(oxum) = info.lines().find_map(|l| l.strip_prefix("Payload-Oxum:")) {
+        let bytes: u64 = listed
+            .iter()
+            .map(|p| p.metadata().map(|m| m.len()).unwrap_or(0))
+            .sum();
+        if oxum.trim() != format!("{bytes}.{}", listed.len()) {
+            return Err((
+                dir.join("bag-info.txt"),
+                format!(
+                    "Payload-Oxum {} does not match the payload ({bytes}.{})",
+                    oxum.trim(),
+                    listed.len()
+                ),
+            ));
+        }
+    }
+    let tags = dir.join("tagmanifest-sha256.txt");
+    if tags.is_file() {
+        check_manifest(dir, &tags, false)?;
+    }
+    Ok(())
+}
+
+fn check_manifest(
+    dir: &Path,
+    manifest: &Path,
+    sha512: bool,
+) -> std::result::Result<HashSet<PathBuf>, (PathBuf, String)> {
+    let text = std::fs::read_to_string(manifest)
+        .map_err(|e| (manifest.to_path_buf(), crate::error::io_reason(&e)))?;
+    let mut listed = HashSet::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let Some((hash, rel)) = line.split_once(char::is_whitespace) else {
+            return Err((
+                manifest.to_path_buf(),
+                format!("unreadable manifest line {line:?}"),
+            ));
+        };
+        let rel = rel.trim();
+        if rel.split('/').any(|p| p == "..") {
+            return Err((
+                manifest.to_path_buf(),
+                format!("the manifest names a path outside the bag: {rel}"),
+            ));
+        }
+        let path = rel
+            .split('/')
+            .fold(dir.to_path_buf(), |p, part| p.join(part));
+        let bytes = std::fs::read(&path).map_err(|_| {
+            (
+                path.clone(),
+                "is listed in the bag's manifest but missing".to_string(),
+            )
+        })?;
+        let actual = if sha512 {
+            crate::vault::hex(&Sha512::digest(&bytes))
+        } else {
+            crate::vault::hex(&Sha256::digest(&bytes))
+        };
+        if !actual.eq_ignore_ascii_case(hash.trim()) {
+            return Err((
+                path,
+                "does not match the bag's manifest (damaged or altered since bagging)".into(),
+            ));
+        }
+        listed.insert(path);
+    }
+    Ok(listed)
+}
+
+#[derive(Deserialize)]
+struct BagItem {
+    sha256: String,
+    original_name: Option<String>,
+    caption: Option<String>,
+    event_date: Option<String>,
+    #[serde(default)]
+    place_path: Vec<String>,
+    #[serde(default)]
+    people: Vec<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    source: Option<String>,
+    credit: Option<String>,
+    #[serde(default = "unreviewed")]
+    review_status: String,
+    review_by: Option<String>,
+    review_at: Option<String>,
+    #[serde(default)]
+    notes: Vec<Note>,
+    #[serde(default)]
+    do_not_publish: bool,
+}
+
+fn unreviewed() -> String {
+    "unreviewed".into()
+}
+
+#[derive(Deserialize)]
+struct BagEntity {
+    name: String,
+    #[serde(default)]
+    path: Vec<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> Result<Option<T>> {
+    let path = dir.join("data").join("catalog").join(name);
+    match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| Error::file(format!("unreadable bag catalogue ({e})"), &path)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::file(crate::error::io_reason(&e), &path)),
+    }
+}
+
+/// Merges a verified bag's catalogue data into `catalog`; its originals must be imported first.
+pub fn merge(
+    catalog: &mut Catalog,
+    actor: &str,
+    dir: &Path,
+) -> Result<(Vec<Merged>, Vec<Conflict>)> {
+    let Some(items) = read_json::<Vec<BagItem>>(dir, "items.json")? else {
+        return Ok((Vec::new(), Vec::new())); // a bag from elsewhere: originals only
+    };
+    let people: Vec<BagEntity> = read_json(dir, "people.json")?.unwrap_or_default();
+    let places: Vec<BagEntity> = read_json(dir, "places.json")?.unwrap_or_default();
+    let history: Vec<serde_json::Value> = read_json(dir, "history.json")?.unwrap_or_default();
+    let label = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let mut here: HashMap<String, ItemRow> = HashMap::new();
+    for it in &items {
+        if let Some(id) = catalog.item_id_by_sha(&it.sha256)? {
+            here.insert(it.sha256.clone(), catalog.item(id)?);
+        }
+    }
+    let (mut merged, mut conflicts) = (Vec::new(), Vec::new());
+    catalog.write(actor, |tx| {
+        for p in &places {
+            let path = if p.path.is_empty() { p.name.clone() } else { p.path.join(" > ") };
+            let id = tx.place(&path)?;
+            for a in &p.aliases {
+                tx.add_alias(crate::catalog::EntityKind::Place, id, a)?;
+            }
+        }
+        for p in &people {
+            let id = tx.person(&p.name)?;
+            for a in &p.aliases {
+                tx.add_alias(crate::catalog::EntityKind::Person, id, a)?;
+            }
+        }
+        for it in &items {
+            let Some(row) = here.get(&it.sha256) else { continue };
+            let mut change = TagChange::default();
+            let mut fields = Vec::new();
+            // Imported from the bag, the file is named by its hash: take back its real name.
+            if let Some(name) = &it.original_name
+                && row.original_name.starts_with(&row.sha256)
+            {
+                tx.set_original_name(row.id, name)?;
+                fields.push("original_name".into());
+            }
+            let mut clash = |field: &str, ours: &str, theirs: &str| {
+                conflicts.push(Conflict {
+                    sha256: it.sha256.clone(),
+                    id: row.id,
+                    field: field.into(),
+                    here: ours.into(),
+                    bag: theirs.into(),
+                });
+            };
+            let texts: [(&str, &Option<String>, &Option<String>); 4] = [
+                ("caption", &row.caption, &it.caption),
+                ("event_date", &row.event_date, &it.event_date),
+                ("source", &row.source, &it.source),
+                ("credit", &row.credit, &it.credit),
+            ];
+            for (field, ours, theirs) in texts {
+                match (ours, theirs) {
+                    (_, None) => {}
+                    (None, Some(t)) => {
+                        fields.push(field.to_string());
+                        match field {
+                            "caption" => change.caption = Some(Some(t.clone())),
+                            "source" => change.source = Some(Some(t.clone())),
+                            "credit" => change.credit = Some(Some(t.clone())),
+                            _ => change.date = Some(EventDate::parse(t).ok()),
+                        }
+                    }
+                    (Some(o), Some(t)) if o == t => {}
+                    (Some(o), Some(t)) => clash(field, o, t),
+                }
+            }
+            let (ours, theirs) = (row.place_path.join(" > "), it.place_path.join(" > "));
+            if !theirs.is_empty() && ours != theirs {
+                if ours.is_empty() {
+                    fields.push("place".into());
+                    change.place = Some(Some(theirs));
+                } else {
+                    clash("place", &ours, &theirs);
+                }
+            }
+            change.add_people = it.people.iter().filter(|p| !row.people.contains(p)).cloned().collect();
+            change.add_tags = it.tags.iter().filter(|t| !row.tags.contains(t)).cloned().collect();
+            if !change.add_people.is_empty() {
+                fields.push("people".into());
+            }
+            if !change.add_tags.is_empty() {
+                fields.push("tags".into());
+            }
+            tx.tag(row.id, &change)?;
+            if it.review_status != "unreviewed" && it.review_status != row.review_status {
+                if row.review_status == "unreviewed" {
+                    tx.merge_review(row.id, &it.review_status, it.review_by.as_deref(), it.review_at.as_deref())?;
+                    fields.push("review_status".into());
+                } else {
+                    clash("review_status", &row.review_status, &it.review_status);
+                }
+            }
+            for n in &it.notes {
+                if tx.merge_note(row.id, n)? {
+                    fields.push("note".into());
+                }
+            }
+            if it.do_not_publish && !row.do_not_publish {
+                tx.set_do_not_publish(row.id, true)?;
+                fields.push("do_not_publish".into());
+            }
+            // Both values stay visible: the bag's as a note, and a keyword to find them all.
+            let mine: Vec<&Conflict> = conflicts.iter().filter(|c| c.sha256 == it.sha256).collect();
+            for c in &mine {
+                let text = format!("merge conflict ({}): this library has «{}»; the bag {label} has «{}»", c.field, c.here, c.bag);
+                tx.review(row.id, None, Some(&text))?;
+            }
+            if !mine.is_empty() {
+                tx.tag(row.id, &TagChange { add_tags: vec!["merge-conflict".into()], ..Default::default() })?;
+            }
+            let theirs: Vec<&serde_json::Value> = history.iter().filter(|e| e["item"] == it.sha256.as_str()).collect();
+            tx.log("merge", Some(&it.sha256), serde_json::json!({"bag": label, "took": fields, "conflicts": mine.len(), "bag_history": theirs}))?;
+            fields.dedup();
+            merged.push(Merged { sha256: it.sha256.clone(), id: row.id, fields });
+        }
+        Ok(())
+    })?;
+    Ok((merged, conflicts))
+}
