@@ -120,6 +120,15 @@ pub struct Strings {
     pub redact_hint: &'static str,
     pub clear_redactions: &'static str,
     pub redactions: &'static str,
+    pub export_bag: &'static str,
+    pub export_html: &'static str,
+    pub export_publish: &'static str,
+    pub current_view: &'static str,
+    pub output_folder: &'static str,
+    pub choose: &'static str,
+    pub replace_folder: &'static str,
+    pub include_do_not_publish: &'static str,
+    pub export_now: &'static str,
 }
 
 pub static EN: Strings = Strings {
@@ -127,7 +136,7 @@ pub static EN: Strings = Strings {
     import_files: "Files…",
     import_folder: "Folder…",
     export: "Export…",
-    export_later: "Exports (evidence bag, report, publication copies) come with the custody features.",
+    export_later: "Export the selection or the current view.",
     search_hint: "Search captions, people, places, keywords",
     search: "Search",
     grid: "Grid",
@@ -240,6 +249,15 @@ pub static EN: Strings = Strings {
     redact_hint: "Drag over faces or name tags: publication copies fill these areas. Esc leaves.",
     clear_redactions: "Clear redactions",
     redactions: "Redactions",
+    export_bag: "Evidence bag (BagIt)",
+    export_html: "HTML chronicle",
+    export_publish: "Publication copies",
+    current_view: "current view",
+    output_folder: "Output folder",
+    choose: "Choose…",
+    replace_folder: "Replace the folder if it is not empty",
+    include_do_not_publish: "Include items marked \"do not publish\"",
+    export_now: "Export",
 };
 
 pub static RU: Strings = Strings {
@@ -247,7 +265,7 @@ pub static RU: Strings = Strings {
     import_files: "Файлы…",
     import_folder: "Папка…",
     export: "Экспорт…",
-    export_later: "Экспорт (пакет доказательств, отчёт, копии для публикации) появится вместе с функциями хранения.",
+    export_later: "Экспорт выбранного или текущего вида.",
     search_hint: "Поиск по подписям, людям, местам, ключевым словам",
     search: "Поиск",
     grid: "Сетка",
@@ -360,6 +378,15 @@ pub static RU: Strings = Strings {
     redact_hint: "Обведите лица или бейджи: в копиях для публикации эти области будут закрашены. Esc — выход.",
     clear_redactions: "Убрать все области",
     redactions: "Скрытые области",
+    export_bag: "Пакет доказательств (BagIt)",
+    export_html: "HTML-хроника",
+    export_publish: "Копии для публикации",
+    current_view: "текущий вид",
+    output_folder: "Папка",
+    choose: "Выбрать…",
+    replace_folder: "Заменить непустую папку",
+    include_do_not_publish: "Включить снимки с пометкой «не публиковать»",
+    export_now: "Экспортировать",
 };
 
 impl Strings {

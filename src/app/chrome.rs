@@ -68,8 +68,9 @@ impl KadrApp {
                     ui.close();
                 }
             });
-            ui.add_enabled(false, egui::Button::new(s.export))
-                .on_disabled_hover_text(s.export_later);
+            if ui.button(s.export).on_hover_text(s.export_later).clicked() {
+                self.export.open = true;
+            }
             ui.separator();
             let label = ui.label(s.search);
             ui.add(

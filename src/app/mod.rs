@@ -8,6 +8,7 @@
 mod chrome;
 mod chronicle;
 mod custody;
+mod export_dialog;
 mod grid;
 mod import;
 mod inspector;
@@ -122,6 +123,8 @@ pub enum Action {
     /// Add a redaction (fractions of the picture) to the focused item, or clear them.
     Redact(Option<[f64; 4]>),
     VerifyOriginals,
+    /// Run the export the Export… window describes.
+    Export,
 }
 
 /// Which items are selected (by id, so a reload keeps them) and where range selection starts.
@@ -166,6 +169,7 @@ pub struct KadrApp {
     chronicle: chronicle::ChronicleState,
     review: review::ReviewState,
     custody: custody::CustodyState,
+    export: export_dialog::ExportState,
     thumbs: TextureCache,
     previews: TextureCache,
     /// Full-view images decoded from the originals (large, so a small budget).
@@ -219,6 +223,7 @@ impl KadrApp {
             chronicle: chronicle::ChronicleState::default(),
             review: review::ReviewState::default(),
             custody: custody::CustodyState::default(),
+            export: export_dialog::ExportState::default(),
             thumbs: TextureCache::new("thumb", 192 << 20, 2, ctx, thumbs::decode_derived),
             previews: TextureCache::new("preview", 96 << 20, 1, ctx, thumbs::decode_derived),
             originals: TextureCache::new("original", 160 << 20, 1, ctx, thumbs::decode_original),
@@ -336,6 +341,16 @@ impl KadrApp {
             Event::VerifyProgress { done, total } => {
                 self.verify.done = done;
                 self.verify.total = total;
+            }
+            Event::ExportDone(result) => {
+                self.export.running = false;
+                match result {
+                    Ok(line) => {
+                        self.export.open = false;
+                        self.message = Some(line);
+                    }
+                    Err(e) => self.message = Some(e),
+                }
             }
             Event::VerifyDone(report) => {
                 self.verify.running = false;
@@ -495,6 +510,25 @@ impl KadrApp {
                     self.redacting = true;
                 }
             }
+            Action::Export => {
+                let st = &self.export;
+                let ids: Vec<i64> = if st.whole_view {
+                    self.visible.iter().map(|&i| self.items[i].id).collect()
+                } else {
+                    self.selected_ids()
+                };
+                let options = crate::export::Options {
+                    format: export_dialog::formats(self.prefs.lang.strings())[st.format]
+                        .0
+                        .to_string(),
+                    out: PathBuf::from(st.out.trim()),
+                    force: st.force,
+                    items: ids.iter().map(|id| id.to_string()).collect(),
+                    filter: Default::default(),
+                    include_do_not_publish: st.include_do_not_publish,
+                };
+                self.worker.send(Command::Export(Box::new(options)));
+            }
             Action::VerifyOriginals => {
                 if !self.verify.running {
                     self.verify = VerifyState {
@@ -621,6 +655,8 @@ impl KadrApp {
         import::import_windows(&ctx, s, &mut self.import, &mut actions);
         self.settings_window(&ctx, s);
         self.verify_window(&ctx, s);
+        let (selected, visible) = (self.selection.ids.len(), self.visible.len());
+        export_dialog::export_window(&ctx, s, &mut self.export, selected, visible, &mut actions);
         if let Some(msg) = self.message.clone() {
             let mut open = true;
             egui::Window::new("Kadr")

@@ -48,6 +48,7 @@ pub enum Command {
     },
     /// Re-hash every original.
     VerifyOriginals,
+    Export(Box<crate::export::Options>),
 }
 
 pub enum Event {
@@ -79,6 +80,8 @@ pub enum Event {
         total: usize,
     },
     VerifyDone(Box<FixityReport>),
+    /// The export's summary line, or why it failed.
+    ExportDone(Result<String, String>),
     Error(String),
 }
 
@@ -218,6 +221,16 @@ fn run(
                     })?;
                     out.send(Event::Saved {
                         undo_depth: undo.len(),
+                    });
+                }
+                Command::Export(options) => {
+                    let (library, out, actor) = (library.clone(), out.clone(), who());
+                    std::thread::spawn(move || {
+                        let cancel = AtomicBool::new(false);
+                        let r = crate::export::export(&library, &actor, &options, &cancel);
+                        out.send(Event::ExportDone(
+                            r.map(|s| s.line()).map_err(|e| e.to_string()),
+                        ));
                     });
                 }
                 Command::VerifyOriginals => {

@@ -335,3 +335,31 @@ fn verify_originals_from_the_app() {
             .is_some()
     });
 }
+
+#[test]
+fn export_the_selection_as_a_bag_from_the_app() {
+    let lib = Lib::new();
+    photos(&lib);
+    lib.import(&[&lib.src()]);
+    let mut h = harness(&lib);
+    wait(&mut h, "the catalogue", |h| app(h).item_count() == 3);
+    h.get_by_label("evening.jpg").click();
+    h.run_steps(2);
+    h.get_by_label("Export…").click();
+    h.run_steps(2);
+    let out = lib.dir.path().join("handoff");
+    type_into(&mut h, "Output folder", out.to_str().unwrap());
+    h.get_by_label("Export").click();
+    wait(&mut h, "the bag", |h| {
+        h.query_by_label_contains("exported 1 item as a BagIt bag")
+            .is_some()
+    });
+    assert!(out.join("bagit.txt").is_file());
+    assert_eq!(
+        std::fs::read_dir(out.join("data/originals"))
+            .unwrap()
+            .count(),
+        1,
+        "only the selection"
+    );
+}
