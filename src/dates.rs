@@ -65,9 +65,7 @@ impl PartOfDay {
             "morning" | "утро" | "утром" | "таң" | "таңертең" => {
                 PartOfDay::Morning
             }
-            "afternoon" | "день" | "днём" | "днем" | "түс" | "түстен кейін" => {
-                PartOfDay::Afternoon
-            }
+            "afternoon" | "день" | "днём" | "днем" | "түс" => PartOfDay::Afternoon,
             "evening" | "вечер" | "вечером" | "кеш" | "кешке" => {
                 PartOfDay::Evening
             }

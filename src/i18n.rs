@@ -129,6 +129,8 @@ pub struct Strings {
     pub replace_folder: &'static str,
     pub include_do_not_publish: &'static str,
     pub export_now: &'static str,
+    pub conflicts: &'static str,
+    pub merged: &'static str,
 }
 
 pub static EN: Strings = Strings {
@@ -258,6 +260,8 @@ pub static EN: Strings = Strings {
     replace_folder: "Replace the folder if it is not empty",
     include_do_not_publish: "Include items marked \"do not publish\"",
     export_now: "Export",
+    conflicts: "Merge conflicts (this library's value kept; the bag's is in a note)",
+    merged: "Catalogue data merged from bags",
 };
 
 pub static RU: Strings = Strings {
@@ -387,6 +391,8 @@ pub static RU: Strings = Strings {
     replace_folder: "Заменить непустую папку",
     include_do_not_publish: "Включить снимки с пометкой «не публиковать»",
     export_now: "Экспортировать",
+    conflicts: "Конфликты слияния (оставлено значение этой библиотеки, значение из пакета — в заметке)",
+    merged: "Данные каталога из пакетов",
 };
 
 impl Strings {

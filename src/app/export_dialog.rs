@@ -97,7 +97,8 @@ pub fn export_window(
             if formats[st.format].0 == "publish" {
                 ui.checkbox(&mut st.include_do_not_publish, s.include_do_not_publish);
             }
-            let ready = !st.out.trim().is_empty() && !st.running && (selected > 0 || visible > 0);
+            let count = if st.whole_view { visible } else { selected };
+            let ready = !st.out.trim().is_empty() && !st.running && count > 0;
             if ui
                 .add_enabled(ready, egui::Button::new(s.export_now))
                 .clicked()

@@ -218,6 +218,21 @@ pub fn import_windows(
                                 ui.label(format!("{} — {}", w.warning, w.path));
                             }
                         }
+                        if !report.conflicts.is_empty() {
+                            ui.strong(s.conflicts);
+                            for c in &report.conflicts {
+                                ui.label(
+                                    egui::RichText::new(format!(
+                                        "#{} {}: «{}» / «{}»",
+                                        c.id, c.field, c.here, c.bag
+                                    ))
+                                    .color(ui.visuals().warn_fg_color),
+                                );
+                            }
+                        }
+                        if !report.merged.is_empty() {
+                            ui.label(format!("{}: {}", s.merged, report.merged.len()));
+                        }
                         if !report.duplicates.is_empty() {
                             ui.strong(s.duplicates);
                             for d in &report.duplicates {

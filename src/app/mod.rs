@@ -112,6 +112,7 @@ pub enum Action {
     CancelImport,
     LoadDemo,
     /// Set a review status and/or add a note on the selection; `advance` moves to the next item.
+    /// With `advance` (review mode) it applies to the current item only.
     Review {
         status: Option<String>,
         note: Option<String>,
@@ -356,7 +357,12 @@ impl KadrApp {
                 self.verify.running = false;
                 self.verify.report = Some(*report);
             }
-            Event::Error(e) => self.message = Some(e),
+            Event::Error(e) => {
+                // Whatever was running has ended; never leave the app waiting for it.
+                self.import.running = false;
+                self.export.running = false;
+                self.message = Some(e);
+            }
         }
     }
 
@@ -478,12 +484,15 @@ impl KadrApp {
                 note,
                 advance,
             } => {
-                if !self.selection.ids.is_empty() {
-                    self.worker.send(Command::Review {
-                        ids: self.selected_ids(),
-                        status,
-                        note,
-                    });
+                // Review mode works one item at a time: only the current one, never the
+                // whole selection.
+                let ids = if advance {
+                    self.selection.focus.into_iter().collect()
+                } else {
+                    self.selected_ids()
+                };
+                if !ids.is_empty() {
+                    self.worker.send(Command::Review { ids, status, note });
                     if advance {
                         self.apply(Action::Move(1));
                     }

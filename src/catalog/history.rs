@@ -168,7 +168,8 @@ impl Catalog {
                 _ => {}
             }
         }
-        problems.sort_by_key(|p| p.seq);
+        // The first bad entry first; the removed guards (seq 0) only after every entry.
+        problems.sort_by_key(|p| if p.seq == 0 { i64::MAX } else { p.seq });
         Ok(problems)
     }
 

@@ -268,23 +268,33 @@ impl Tx<'_> {
             }
         }
         for name in &change.remove_people {
-            // Scoped to this item's people, so a surname alone is enough.
-            let removed: Vec<String> = {
-                let mut stmt = c.prepare_cached(
-                    "SELECT DISTINCT p.name FROM item_people ip JOIN people p ON p.id = ip.person_id
+            // Scoped to this item's people. A name or alias that matches exactly removes that
+            // person only; otherwise the words given (a surname alone) pick the person.
+            let f = crate::text::fold(name);
+            let matching = |sql: &str| -> Result<Vec<(i64, String)>> {
+                let mut stmt = c.prepare_cached(sql)?;
+                let v = stmt
+                    .query_map(params![id, f], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<Result<_, _>>()?;
+                Ok(v)
+            };
+            let mut who = matching(
+                "SELECT DISTINCT p.id, p.name FROM item_people ip JOIN people p ON p.id = ip.person_id
+                 JOIN person_aliases a ON a.person_id = p.id WHERE ip.item_id = ?1 AND a.fold = ?2",
+            )?;
+            if who.is_empty() {
+                who = matching(
+                    "SELECT DISTINCT p.id, p.name FROM item_people ip JOIN people p ON p.id = ip.person_id
                      JOIN person_aliases a ON a.person_id = p.id
                      WHERE ip.item_id = ?1 AND (' ' || a.fold || ' ') LIKE ('% ' || ?2 || ' %')",
                 )?;
-                stmt.query_map(params![id, crate::text::fold(name)], |r| r.get(0))?
-                    .collect::<Result<_, _>>()?
-            };
-            c.execute(
-                "DELETE FROM item_people WHERE item_id = ?1 AND person_id IN (
-                    SELECT person_id FROM person_aliases WHERE (' ' || fold || ' ') LIKE ('% ' || ?2 || ' %'))",
-                params![id, crate::text::fold(name)],
-            )?;
-            for who in removed {
-                note("person_removed", json!(who), json!(null));
+            }
+            for (pid, person) in who {
+                c.execute(
+                    "DELETE FROM item_people WHERE item_id = ?1 AND person_id = ?2",
+                    params![id, pid],
+                )?;
+                note("person_removed", json!(person), json!(null));
             }
         }
         for word in &change.add_tags {

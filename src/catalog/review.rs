@@ -14,8 +14,9 @@ pub struct Note {
 }
 
 /// A rectangle to fill in publication copies, as fractions of the displayed picture.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Serialize, serde::Deserialize, PartialEq)]
 pub struct Redaction {
+    #[serde(default)]
     pub id: i64,
     pub x: f64,
     pub y: f64,

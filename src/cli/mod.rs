@@ -268,7 +268,11 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
                 );
             } else {
                 for e in &entries {
-                    let item = e.item.as_deref().map(|s| &s[..12]).unwrap_or("-");
+                    let item = e
+                        .item
+                        .as_deref()
+                        .map(|s| s.get(..12).unwrap_or(s))
+                        .unwrap_or("-");
                     println!(
                         "{:>5}  {}  {:<12} {:<10} {}  {}",
                         e.seq, e.at, e.actor, e.action, item, e.details

@@ -159,6 +159,8 @@ struct BagItem {
     notes: Vec<Note>,
     #[serde(default)]
     do_not_publish: bool,
+    #[serde(default)]
+    redactions: Vec<crate::catalog::Redaction>,
 }
 
 fn unreviewed() -> String {
@@ -295,21 +297,38 @@ pub fn merge(
                     fields.push("note".into());
                 }
             }
+            // Redactions only ever add protection: take every rectangle not already here.
+            for r in &it.redactions {
+                let known = row.redactions.iter().any(|h| {
+                    (h.x - r.x).abs() < 1e-6 && (h.y - r.y).abs() < 1e-6 && (h.w - r.w).abs() < 1e-6 && (h.h - r.h).abs() < 1e-6
+                });
+                if !known {
+                    tx.add_redaction(row.id, r.x, r.y, r.w, r.h)?;
+                    fields.push("redactions".into());
+                }
+            }
             if it.do_not_publish && !row.do_not_publish {
                 tx.set_do_not_publish(row.id, true)?;
                 fields.push("do_not_publish".into());
             }
             // Both values stay visible: the bag's as a note, and a keyword to find them all.
             let mine: Vec<&Conflict> = conflicts.iter().filter(|c| c.sha256 == it.sha256).collect();
+            // (A note already written by an earlier import of the same bag is not repeated.)
+            let mut new_conflicts = 0;
             for c in &mine {
                 let text = format!("merge conflict ({}): this library has «{}»; the bag {label} has «{}»", c.field, c.here, c.bag);
-                tx.review(row.id, None, Some(&text))?;
+                if !row.notes.iter().any(|n| n.text == text) {
+                    tx.review(row.id, None, Some(&text))?;
+                    new_conflicts += 1;
+                }
             }
             if !mine.is_empty() {
                 tx.tag(row.id, &TagChange { add_tags: vec!["merge-conflict".into()], ..Default::default() })?;
             }
-            let theirs: Vec<&serde_json::Value> = history.iter().filter(|e| e["item"] == it.sha256.as_str()).collect();
-            tx.log("merge", Some(&it.sha256), serde_json::json!({"bag": label, "took": fields, "conflicts": mine.len(), "bag_history": theirs}))?;
+            if !fields.is_empty() || new_conflicts > 0 {
+                let theirs: Vec<&serde_json::Value> = history.iter().filter(|e| e["item"] == it.sha256.as_str()).collect();
+                tx.log("merge", Some(&it.sha256), serde_json::json!({"bag": label, "took": fields, "conflicts": mine.len(), "bag_history": theirs}))?;
+            }
             fields.dedup();
             merged.push(Merged { sha256: it.sha256.clone(), id: row.id, fields });
         }

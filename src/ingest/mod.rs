@@ -116,9 +116,17 @@ pub fn import_all(
                 &mut progress,
             )?);
         }
-        let (merged, conflicts) = bag::merge(&mut library.catalog()?, &options.actor, &dir)?;
-        report.merged.extend(merged);
-        report.conflicts.extend(conflicts);
+        match bag::merge(&mut library.catalog()?, &options.actor, &dir) {
+            Ok((merged, conflicts)) => {
+                report.merged.extend(merged);
+                report.conflicts.extend(conflicts);
+            }
+            // The originals are in; the catalogue data could not be read. Say so, keep going.
+            Err(e) => report.failed.push(Failed {
+                path: show(&dir),
+                error: format!("the bag's catalogue data was not merged: {e}"),
+            }),
+        }
     }
     Ok(report)
 }
@@ -215,7 +223,14 @@ pub fn import(
                     }
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some((path, _)) = files.get(i) else { break };
-                    let done = process(library, session, reader.as_ref(), path);
+                    // A decoder that panics on a crafted file costs that file, not the import.
+                    let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        process(library, session, reader.as_ref(), path)
+                    }))
+                    .unwrap_or_else(|_| Done::Failed {
+                        path: show(path),
+                        error: "the decoder crashed on this file (damaged or crafted)".into(),
+                    });
                     if tx.send((i, done)).is_err() {
                         break;
                     }
@@ -361,41 +376,71 @@ fn process(library: &Library, session: &Session, reader: Option<&Catalog>, path:
             sha256: source.sha256,
         };
     }
-    let owned;
-    let bytes: &[u8] = match &source.content {
-        Content::Memory(b) => b,
-        Content::Staged(t) => match std::fs::read(t) {
-            Ok(b) => {
-                owned = b;
-                &owned
-            }
-            Err(e) => {
-                return fail(format!(
-                    "cannot read back the copy ({})",
-                    crate::error::io_reason(&e)
-                ));
-            }
-        },
+    // From here on a rejected file must not leave its staged copy behind.
+    let staged = match &source.content {
+        Content::Staged(t) => Some(t.clone()),
+        Content::Memory(_) => None,
+    };
+    let reject = |error: String| {
+        if let Some(t) = &staged {
+            let _ = std::fs::remove_file(t);
+        }
+        Done::Failed {
+            path: shown.clone(),
+            error,
+        }
     };
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_string())
         .unwrap_or_default();
-    let kind = match sniff(&bytes[..bytes.len().min(64)], &ext) {
+    let head: Vec<u8> = match &source.content {
+        Content::Memory(b) => b[..b.len().min(64)].to_vec(),
+        Content::Staged(t) => read_head(t).unwrap_or_default(),
+    };
+    let kind = match sniff(&head, &ext) {
         Some(k) => k,
-        None => return fail("not a photo (unrecognised content)".into()),
+        None => return reject("not a photo (unrecognised content)".into()),
     };
     let format = match kind {
-        Kind::NotPhoto(what) => return fail(format!("not a photo: it is {what}")),
+        Kind::NotPhoto(what) => return reject(format!("not a photo: it is {what}")),
         Kind::Photo(f) | Kind::Undecodable(f) => f,
     };
+    // A large original is read back whole only if it is to be decoded.
+    let owned;
+    let bytes: &[u8] = match (&source.content, kind) {
+        (Content::Memory(b), _) => b,
+        (Content::Staged(t), Kind::Photo(_)) => match std::fs::read(t) {
+            Ok(b) => {
+                owned = b;
+                &owned
+            }
+            Err(e) => {
+                return reject(format!(
+                    "cannot read back the copy ({})",
+                    crate::error::io_reason(&e)
+                ));
+            }
+        },
+        (Content::Staged(_), _) => &[],
+    };
     let mut warnings = Vec::new();
-    let exif = match exif::read(&mut std::io::Cursor::new(bytes)) {
-        Ok(e) => e.unwrap_or_default(),
-        Err(w) => {
-            warnings.push(w);
-            ExifFacts::default()
-        }
+    let exif = match (&source.content, format) {
+        // Formats that carry no EXIF kamadak-exif can read: nothing to warn about.
+        (_, Format::Gif | Format::Bmp) => ExifFacts::default(),
+        (Content::Staged(t), _) if bytes.is_empty() => std::fs::File::open(t)
+            .ok()
+            .and_then(|f| exif::read(&mut std::io::BufReader::new(f)).ok().flatten())
+            .unwrap_or_default(),
+        _ => match exif::read(&mut std::io::Cursor::new(bytes)) {
+            Ok(e) => e.unwrap_or_default(),
+            // RAW containers kamadak-exif does not know are kept without metadata, quietly.
+            Err(_) if matches!(kind, Kind::Undecodable(_)) => ExifFacts::default(),
+            Err(w) => {
+                warnings.push(w);
+                ExifFacts::default()
+            }
+        },
     };
     let (width, height, has_preview) = match kind {
         Kind::Photo(f) => match render::render(bytes, f, exif.orientation) {
@@ -409,7 +454,7 @@ fn process(library: &Library, session: &Session, reader: Option<&Catalog>, path:
                 }
                 (Some(r.width), Some(r.height), true)
             }
-            Err(reason) => return fail(reason),
+            Err(reason) => return reject(reason),
         },
         _ => {
             warnings.push(format!(
@@ -468,6 +513,13 @@ pub fn display_image(path: &Path, min_edge: u32, max_edge: u32) -> Result<image:
         .flatten()
         .and_then(|e| e.orientation);
     render::display(&bytes, format, orientation, min_edge, max_edge)
+}
+
+fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(64);
+    std::fs::File::open(path)?.take(64).read_to_end(&mut head)?;
+    Ok(head)
 }
 
 /// A path as reports show it.

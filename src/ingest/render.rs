@@ -66,7 +66,18 @@ fn decode_upright(
     min_edge: u32,
 ) -> Result<(RgbImage, u32, u32), String> {
     let (rgb, full_w, full_h) = match format {
-        Format::Jpeg => decode_jpeg(bytes, min_edge)?,
+        Format::Jpeg => match decode_jpeg(bytes, min_edge) {
+            Ok(decoded) => decoded,
+            // A JPEG variant the scaling decoder does not know: try the full decoder before
+            // calling the file bad (size limits and truncation still apply).
+            Err(e) if e.starts_with("not a readable") || e.starts_with("damaged JPEG (") => {
+                if !has_jpeg_end(bytes) {
+                    return Err("truncated JPEG: the file ends before the image does".into());
+                }
+                decode_other(bytes, Format::Jpeg).map_err(|_| e)?
+            }
+            Err(e) => return Err(e),
+        },
         _ => decode_other(bytes, format)?,
     };
     let img = DynamicImage::ImageRgb8(rgb);
@@ -171,11 +182,29 @@ fn decode_jpeg(bytes: &[u8], min_edge: u32) -> Result<(RgbImage, u32, u32), Stri
     Ok((img, w, h))
 }
 
-/// A complete JPEG ends with EOI (FF D9); some cameras append trailers after it, so look at
-/// the last 64 KiB rather than the last two bytes.
-fn has_jpeg_end(bytes: &[u8]) -> bool {
-    let tail = &bytes[bytes.len().saturating_sub(64 * 1024)..];
-    tail.windows(2).any(|w| w == [0xFF, 0xD9])
+/// Whether the main image's compressed data reaches its end marker (EOI, FF D9). The header
+/// segments are skipped by their lengths (an EXIF thumbnail has an EOI of its own), then EOI is
+/// looked for after the first scan: entropy-coded data never holds FF D9, and whatever a camera
+/// appends after the image (a motion photo's video, a trailer) comes after it.
+pub(crate) fn has_jpeg_end(bytes: &[u8]) -> bool {
+    let mut i = 2; // after SOI
+    while i + 4 <= bytes.len() {
+        if bytes[i] != 0xFF {
+            return false;
+        }
+        let marker = bytes[i + 1];
+        if marker == 0xFF {
+            i += 1; // fill byte
+            continue;
+        }
+        let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
+        if marker == 0xDA {
+            let scan = (i + 2 + len).min(bytes.len());
+            return bytes[scan..].windows(2).any(|w| w == [0xFF, 0xD9]);
+        }
+        i += 2 + len;
+    }
+    false
 }
 
 fn decode_other(bytes: &[u8], format: Format) -> Result<(RgbImage, u32, u32), String> {
@@ -185,6 +214,7 @@ fn decode_other(bytes: &[u8], format: Format) -> Result<(RgbImage, u32, u32), St
         Format::Webp => image::ImageFormat::WebP,
         Format::Tiff => image::ImageFormat::Tiff,
         Format::Bmp => image::ImageFormat::Bmp,
+        Format::Jpeg => image::ImageFormat::Jpeg,
         other => return Err(format!("{} cannot be decoded yet", other.name())),
     };
     let name = format.name().to_uppercase();
@@ -239,4 +269,29 @@ pub fn encode_jpeg(img: &RgbImage, quality: u8) -> Result<Vec<u8>, String> {
     )
     .map_err(|e| format!("cannot encode a thumbnail ({e})"))?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_jpeg_end;
+
+    #[test]
+    fn jpeg_end_is_found_past_thumbnails_and_before_trailers() {
+        // SOI, APP1 holding an embedded thumbnail's EOI, SOS, data, EOI, then an appended video.
+        let mut j = vec![0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x06, 0xFF, 0xD9, 0x00, 0x00];
+        j.extend([
+            0xFF, 0xDA, 0x00, 0x04, 0x01, 0x02, 0x11, 0x22, 0xFF, 0x00, 0x33,
+        ]);
+        let complete = [
+            j.clone(),
+            vec![0xFF, 0xD9],
+            b"....ftypmp42 video bytes".to_vec(),
+        ]
+        .concat();
+        assert!(has_jpeg_end(&complete));
+        assert!(
+            !has_jpeg_end(&j),
+            "cut inside the scan: the thumbnail's EOI does not count"
+        );
+    }
 }
