@@ -89,9 +89,14 @@ fn main() {
 fn time_kadr(corpus: &Path, expected: usize) -> f64 {
     let dir = tempfile::tempdir().unwrap();
     let lib = kadr::Library::open(&dir.path().join("lib")).unwrap();
+    // KADR_BENCH_THREADS: worker threads (default: the importer's own choice).
+    let threads = std::env::var("KADR_BENCH_THREADS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let options = kadr::ingest::ImportOptions {
         actor: "bench".into(),
-        threads: 0,
+        threads,
     };
     let start = Instant::now();
     let report = kadr::ingest::import(

@@ -13,8 +13,9 @@ use std::io::Cursor;
 pub const THUMB_EDGE: u32 = 256;
 /// Long edge of inspector previews.
 pub const PREVIEW_EDGE: u32 = 1024;
-/// JPEG DCT scaling stops at the largest 1/n whose long edge is at least this.
-const PREVIEW_MIN_DECODE: u32 = 960;
+/// JPEG DCT scaling stops at the largest 1/n whose long edge is at least this: a 12 MP photo
+/// decodes at 1/8 (500 px), enough for the inspector; the full view decodes the original.
+const PREVIEW_MIN_DECODE: u32 = 480;
 /// The most pixels a photo may claim (200 MP; medium-format cameras reach 150).
 pub const MAX_PIXELS: u64 = 200_000_000;
 /// The most memory one decode may ask for.

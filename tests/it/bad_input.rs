@@ -94,7 +94,12 @@ fn usage_errors_exit_2() {
     let r = lib.run(&["list", "--from", "yesterday"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("yesterday"), "{}", r.stderr);
-    assert_eq!(r.stderr.lines().count(), 1, "usage errors are one line too: {}", r.stderr);
+    assert_eq!(
+        r.stderr.lines().count(),
+        1,
+        "usage errors are one line too: {}",
+        r.stderr
+    );
     assert!(r.stderr.starts_with("kadr: "), "{}", r.stderr);
     let r = lib.run(&["show", "deadbeef"]);
     assert_eq!(r.code, 1, "an unknown item is a failure, not a usage error");

@@ -187,8 +187,22 @@ fn bad_tags_are_refused_and_change_nothing() {
 fn removing_a_person_by_full_name_spares_a_namesake() {
     let lib = Lib::new();
     let shas = three_photos(&lib);
-    let r = lib.run(&["tag", &shas[0], "--person", "Жанболат Мамай", "--person", "Айгуль Мамай"]);
+    let r = lib.run(&[
+        "tag",
+        &shas[0],
+        "--person",
+        "Жанболат Мамай",
+        "--person",
+        "Айгуль Мамай",
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(lib.run(&["tag", &shas[0], "--remove-person", "Zhanbolat Mamay"]).code, 0);
-    assert_eq!(lib.show(&shas[0])["people"], serde_json::json!(["Айгуль Мамай"]));
+    assert_eq!(
+        lib.run(&["tag", &shas[0], "--remove-person", "Zhanbolat Mamay"])
+            .code,
+        0
+    );
+    assert_eq!(
+        lib.show(&shas[0])["people"],
+        serde_json::json!(["Айгуль Мамай"])
+    );
 }
