@@ -34,27 +34,8 @@ pub enum Command {
     List {
         #[arg(long)]
         json: bool,
-        /// Items showing this person (name or alias, any script).
-        #[arg(long)]
-        person: Option<String>,
-        /// Items at this place or any place inside it.
-        #[arg(long)]
-        place: Option<String>,
-        /// Items with this keyword.
-        #[arg(long = "tag")]
-        keyword: Option<String>,
-        /// Items whose date reaches this date or later (EDTF).
-        #[arg(long, value_parser = parse_date)]
-        from: Option<EventDate>,
-        /// Items whose date starts by this date (EDTF).
-        #[arg(long, value_parser = parse_date)]
-        to: Option<EventDate>,
-        /// unreviewed, verified, needs-info or rejected.
-        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::catalog::REVIEW_STATUSES))]
-        status: Option<String>,
-        /// Only items with neither an event date nor a capture time.
-        #[arg(long)]
-        undated: bool,
+        #[command(flatten)]
+        filter: FilterArgs,
     },
     /// Show one item (ITEM: id or SHA-256 prefix).
     Show {
@@ -156,33 +137,54 @@ pub enum Command {
         /// Items (id or SHA-256 prefix); none: every item the filters match.
         #[arg(value_name = "ITEM")]
         items: Vec<String>,
-        /// Only items showing this person (as in `list`).
-        #[arg(long)]
-        person: Option<String>,
-        /// Only items at this place or inside it.
-        #[arg(long)]
-        place: Option<String>,
-        /// Only items with this keyword.
-        #[arg(long = "tag")]
-        keyword: Option<String>,
-        /// Only items whose date reaches this date or later (EDTF).
-        #[arg(long, value_parser = parse_date)]
-        from: Option<EventDate>,
-        /// Only items whose date starts by this date (EDTF).
-        #[arg(long, value_parser = parse_date)]
-        to: Option<EventDate>,
-        /// Only items with this review status.
-        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::catalog::REVIEW_STATUSES))]
-        status: Option<String>,
-        /// Only undated items.
-        #[arg(long)]
-        undated: bool,
+        #[command(flatten)]
+        filter: FilterArgs,
     },
     /// Load the demo chronicle: placeholder images with real captions, dates, places, people.
     Demo {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// The filters `list` and `export` share.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct FilterArgs {
+    /// Items showing this person (name or alias, any script).
+    #[arg(long)]
+    pub person: Option<String>,
+    /// Items at this place or any place inside it.
+    #[arg(long)]
+    pub place: Option<String>,
+    /// Items with this keyword.
+    #[arg(long = "tag")]
+    pub keyword: Option<String>,
+    /// Items whose date reaches this date or later (EDTF).
+    #[arg(long, value_parser = parse_date)]
+    pub from: Option<EventDate>,
+    /// Items whose date starts by this date (EDTF).
+    #[arg(long, value_parser = parse_date)]
+    pub to: Option<EventDate>,
+    /// unreviewed, verified, needs-info or rejected.
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::catalog::REVIEW_STATUSES))]
+    pub status: Option<String>,
+    /// Only items with neither an event date nor a capture time.
+    #[arg(long)]
+    pub undated: bool,
+}
+
+impl FilterArgs {
+    pub fn into_filter(self) -> crate::catalog::Filter {
+        crate::catalog::Filter {
+            person: self.person,
+            place: self.place,
+            keyword: self.keyword,
+            from: self.from,
+            to: self.to,
+            status: self.status,
+            undated: self.undated,
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]

@@ -9,7 +9,7 @@ mod output;
 
 pub use args::{AuditCommand, Cli, Command, OptionalDate};
 
-use crate::catalog::{Filter, TagChange};
+use crate::catalog::TagChange;
 use crate::error::{Error, Result};
 use crate::ingest::{self, ImportEvent, ImportOptions};
 use crate::library::Library;
@@ -66,25 +66,8 @@ pub fn library(given: Option<PathBuf>) -> Result<Library> {
 fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
     match command {
         Command::Import { json, paths } => import(lib, actor, &paths, json),
-        Command::List {
-            json,
-            person,
-            place,
-            keyword,
-            from,
-            to,
-            status,
-            undated,
-        } => {
-            let filter = Filter {
-                person,
-                place,
-                keyword,
-                from,
-                to,
-                status,
-                undated,
-            };
+        Command::List { json, filter } => {
+            let filter = filter.into_filter();
             let items = lib.catalog()?.list(&filter)?;
             if json {
                 println!(
@@ -288,23 +271,9 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
             force,
             include_do_not_publish,
             items,
-            person,
-            place,
-            keyword,
-            from,
-            to,
-            status,
-            undated,
+            filter,
         } => {
-            let filter = Filter {
-                person,
-                place,
-                keyword,
-                from,
-                to,
-                status,
-                undated,
-            };
+            let filter = filter.into_filter();
             let options = crate::export::Options {
                 format,
                 out,
