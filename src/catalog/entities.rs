@@ -243,3 +243,126 @@ impl Catalog {
         Ok(v)
     }
 }
+
+impl Tx<'_> {
+    /// Renames a person or place; the old name stays as an alias, so searches still find it.
+    pub fn rename_entity(&self, kind: EntityKind, id: i64, new_name: &str) -> Result<()> {
+        let new_name = clean_name(new_name)?;
+        let old: String = match kind {
+            EntityKind::Person => {
+                self.conn()
+                    .query_row("SELECT name FROM people WHERE id = ?1", [id], |r| r.get(0))?
+            }
+            EntityKind::Place => {
+                self.conn()
+                    .query_row("SELECT name FROM places WHERE id = ?1", [id], |r| r.get(0))?
+            }
+        };
+        let sql = match kind {
+            EntityKind::Person => "UPDATE people SET name = ?2 WHERE id = ?1",
+            EntityKind::Place => "UPDATE places SET name = ?2 WHERE id = ?1",
+        };
+        self.conn().execute(sql, params![id, new_name])?;
+        self.add_alias(kind, id, &old)?;
+        self.add_alias(kind, id, &new_name)?;
+        self.log(
+            "rename",
+            None,
+            serde_json::json!({"kind": kind.as_str(), "from": old, "to": new_name}),
+        )?;
+        Ok(())
+    }
+
+    /// Merges `from` into `into`: every item that referred to `from` refers to `into`, its
+    /// aliases (and for places, the places inside it) move over, and `from` is removed.
+    /// Returns how many items changed.
+    pub fn merge_entity(&self, kind: EntityKind, from: i64, into: i64) -> Result<usize> {
+        if from == into {
+            return Err(Error::invalid("cannot merge an entity into itself"));
+        }
+        let c = self.conn();
+        let shas: Vec<String> = {
+            let sql = match kind {
+                EntityKind::Person => {
+                    "SELECT i.sha256 FROM items i JOIN item_people ip ON ip.item_id = i.id WHERE ip.person_id = ?1 ORDER BY i.id"
+                }
+                EntityKind::Place => "SELECT sha256 FROM items WHERE place_id = ?1 ORDER BY id",
+            };
+            let mut stmt = c.prepare(sql)?;
+            stmt.query_map([from], |r| r.get(0))?
+                .collect::<Result<_, _>>()?
+        };
+        let (from_name, into_name): (String, String) = match kind {
+            EntityKind::Person => (
+                c.query_row("SELECT name FROM people WHERE id = ?1", [from], |r| {
+                    r.get(0)
+                })?,
+                c.query_row("SELECT name FROM people WHERE id = ?1", [into], |r| {
+                    r.get(0)
+                })?,
+            ),
+            EntityKind::Place => (
+                c.query_row("SELECT name FROM places WHERE id = ?1", [from], |r| {
+                    r.get(0)
+                })?,
+                c.query_row("SELECT name FROM places WHERE id = ?1", [into], |r| {
+                    r.get(0)
+                })?,
+            ),
+        };
+        match kind {
+            EntityKind::Person => {
+                c.execute(
+                    "INSERT OR IGNORE INTO item_people (item_id, person_id) SELECT item_id, ?2 FROM item_people WHERE person_id = ?1",
+                    params![from, into],
+                )?;
+                c.execute(
+                    "INSERT OR IGNORE INTO person_aliases (person_id, alias, fold) SELECT ?2, alias, fold FROM person_aliases WHERE person_id = ?1",
+                    params![from, into],
+                )?;
+                c.execute("DELETE FROM people WHERE id = ?1", [from])?;
+            }
+            EntityKind::Place => {
+                let inside: bool = c.query_row(
+                    "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT p.id FROM places p JOIN sub ON p.parent_id = sub.id)
+                     SELECT EXISTS (SELECT 1 FROM sub WHERE id = ?2)",
+                    params![from, into],
+                    |r| r.get(0),
+                )?;
+                if inside {
+                    return Err(Error::invalid(format!(
+                        "{into_name} lies inside {from_name}; merge the other way round"
+                    )));
+                }
+                c.execute(
+                    "UPDATE items SET place_id = ?2 WHERE place_id = ?1",
+                    params![from, into],
+                )?;
+                c.execute(
+                    "UPDATE places SET parent_id = ?2 WHERE parent_id = ?1",
+                    params![from, into],
+                )?;
+                c.execute(
+                    "INSERT OR IGNORE INTO place_aliases (place_id, alias, fold) SELECT ?2, alias, fold FROM place_aliases WHERE place_id = ?1",
+                    params![from, into],
+                )?;
+                c.execute("DELETE FROM places WHERE id = ?1", [from])?;
+            }
+        }
+        self.log(
+            "merge",
+            None,
+            serde_json::json!({"kind": kind.as_str(), "from": from_name, "into": into_name, "items": shas}),
+        )?;
+        Ok(shas.len())
+    }
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Place => "place",
+        }
+    }
+}

@@ -107,6 +107,16 @@ pub enum Command {
         #[arg(long)]
         clear: bool,
     },
+    /// People: list, rename, merge, add aliases.
+    Person {
+        #[command(subcommand)]
+        action: EntityAction,
+    },
+    /// Places: list, rename, merge, add aliases.
+    Place {
+        #[command(subcommand)]
+        action: EntityAction,
+    },
     /// Check the history: `kadr audit verify`.
     Audit {
         #[command(subcommand)]
@@ -232,4 +242,20 @@ fn parse_optional_date(s: &str) -> std::result::Result<OptionalDate, String> {
         return Ok(OptionalDate(None));
     }
     EventDate::parse(s).map(|d| OptionalDate(Some(d)))
+}
+
+/// What `kadr person` and `kadr place` do.
+#[derive(Subcommand, Debug)]
+pub enum EntityAction {
+    /// Every person or place with its aliases.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rename; the old name stays as an alias.
+    Rename { name: String, new_name: String },
+    /// Merge NAME into INTO: its items, aliases (and inner places) move over; NAME is removed.
+    Merge { name: String, into: String },
+    /// Add an alias (another spelling, script or language).
+    Alias { name: String, alias: String },
 }

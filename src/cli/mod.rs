@@ -7,7 +7,7 @@
 mod args;
 mod output;
 
-pub use args::{AuditCommand, Cli, Command, OptionalDate};
+pub use args::{AuditCommand, Cli, Command, EntityAction, OptionalDate};
 
 use crate::catalog::TagChange;
 use crate::error::{Error, Result};
@@ -237,6 +237,10 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
             }
             Ok(0)
         }
+        Command::Person { action } => {
+            entity(lib, actor, crate::catalog::EntityKind::Person, action)
+        }
+        Command::Place { action } => entity(lib, actor, crate::catalog::EntityKind::Place, action),
         Command::History { json, item } => {
             let cat = lib.catalog()?;
             let sha = item
@@ -310,6 +314,86 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
             Ok(0)
         }
     }
+}
+
+fn entity(
+    lib: &Library,
+    actor: &str,
+    kind: crate::catalog::EntityKind,
+    action: EntityAction,
+) -> Result<i32> {
+    let mut cat = lib.catalog()?;
+    let find = |cat: &crate::catalog::Catalog, name: &str| {
+        cat.find_entity(kind, name)?
+            .ok_or_else(|| Error::invalid(format!("no {} is called {name:?}", kind.as_str())))
+    };
+    match action {
+        EntityAction::List { json } => {
+            let rows: Vec<serde_json::Value> = match kind {
+                crate::catalog::EntityKind::Person => cat
+                    .people()?
+                    .into_iter()
+                    .map(|(id, name, aliases)| serde_json::json!({"id": id, "name": name, "aliases": aliases}))
+                    .collect(),
+                crate::catalog::EntityKind::Place => cat
+                    .places()?
+                    .into_iter()
+                    .map(|p| serde_json::json!({"id": p.id, "name": p.name, "path": p.path, "aliases": p.aliases, "lat": p.lat, "lon": p.lon}))
+                    .collect(),
+            };
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&rows).expect("entities serialise")
+                );
+            } else {
+                for r in &rows {
+                    let name = r.get("path").and_then(|p| p.as_array()).map(|p| {
+                        p.iter()
+                            .filter_map(|x| x.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" > ")
+                    });
+                    let aliases: Vec<&str> = r["aliases"]
+                        .as_array()
+                        .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
+                        .unwrap_or_default();
+                    println!(
+                        "{:>5}  {}  ({})",
+                        r["id"],
+                        name.unwrap_or_else(|| r["name"].as_str().unwrap_or("").to_string()),
+                        aliases.join(", ")
+                    );
+                }
+            }
+        }
+        EntityAction::Rename { name, new_name } => {
+            let id = find(&cat, &name)?;
+            cat.write(actor, |tx| tx.rename_entity(kind, id, &new_name))?;
+            println!("{} {name:?} is now {new_name:?}", kind.as_str());
+        }
+        EntityAction::Merge { name, into } => {
+            let (from, to) = (find(&cat, &name)?, find(&cat, &into)?);
+            let n = cat.write(actor, |tx| tx.merge_entity(kind, from, to))?;
+            println!(
+                "merged {} {name:?} into {into:?}: {n} items changed",
+                kind.as_str()
+            );
+        }
+        EntityAction::Alias { name, alias } => {
+            let id = find(&cat, &name)?;
+            cat.write(actor, |tx| {
+                tx.add_alias(kind, id, &alias)?;
+                tx.log(
+                    "alias",
+                    None,
+                    serde_json::json!({"kind": kind.as_str(), "name": name, "alias": alias}),
+                )
+            })?;
+            println!("{} {name:?} is also {alias:?}", kind.as_str());
+        }
+    }
+    Ok(0)
 }
 
 fn progress_bar(hidden: bool) -> indicatif::ProgressBar {

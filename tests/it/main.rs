@@ -7,6 +7,7 @@ mod boundaries;
 mod crash;
 mod custody;
 mod demo;
+mod entities;
 mod export;
 mod fixity;
 mod fixtures;
