@@ -18,10 +18,14 @@ pub struct Problem {
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FixityReport {
+    /// Originals catalogued (all of them are checked unless the check was cancelled).
     pub checked: usize,
     pub ok: usize,
     pub damaged: Vec<Problem>,
     pub missing: Vec<Problem>,
+    /// Stopped before every original was re-hashed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub cancelled: bool,
 }
 
 impl FixityReport {
@@ -30,8 +34,13 @@ impl FixityReport {
     }
 }
 
-/// Re-hashes every original on all cores; `progress(done, total)` after each.
-pub fn verify(library: &Library, progress: impl Fn(usize, usize) + Sync) -> Result<FixityReport> {
+/// Re-hashes every original on all cores; `progress(done, total)` after each; `cancel` stops it
+/// between files.
+pub fn verify(
+    library: &Library,
+    cancel: &std::sync::atomic::AtomicBool,
+    progress: impl Fn(usize, usize) + Sync,
+) -> Result<FixityReport> {
     let originals = library.catalog()?.originals()?;
     let total = originals.len();
     let next = AtomicUsize::new(0);
@@ -48,6 +57,9 @@ pub fn verify(library: &Library, progress: impl Fn(usize, usize) + Sync) -> Resu
             s.spawn(|| {
                 while let Some((id, sha, rel)) = originals.get(next.fetch_add(1, Ordering::Relaxed))
                 {
+                    if cancel.load(Ordering::Relaxed) {
+                        break;
+                    }
                     let path = library.root().join(rel);
                     let problem = |actual| Problem {
                         id: *id,
@@ -69,6 +81,7 @@ pub fn verify(library: &Library, progress: impl Fn(usize, usize) + Sync) -> Resu
         }
     });
     let mut r = report.into_inner().unwrap();
+    r.cancelled = done.load(Ordering::Relaxed) < total;
     r.damaged.sort_by_key(|p| p.id);
     r.missing.sort_by_key(|p| p.id);
     Ok(r)

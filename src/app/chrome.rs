@@ -187,6 +187,7 @@ impl KadrApp {
     }
 
     pub(super) fn verify_window(&mut self, ctx: &egui::Context, s: &'static Strings) {
+        let cancel = self.worker.verify_cancel.clone();
         let v = &mut self.verify;
         if !v.running && v.report.is_none() {
             return;
@@ -209,9 +210,19 @@ impl KadrApp {
                             .desired_width(420.0)
                             .text(format!("{} / {}", v.done, v.total)),
                     );
+                    if ui.button(s.cancel).clicked() {
+                        cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+                    }
                 }
                 if let Some(r) = &v.report {
-                    if r.intact() {
+                    if r.cancelled {
+                        ui.label(format!(
+                            "{} ({} / {})",
+                            s.cancel,
+                            r.ok + r.damaged.len() + r.missing.len(),
+                            r.checked
+                        ));
+                    } else if r.intact() {
                         ui.colored_label(
                             egui::Color32::from_rgb(90, 190, 110),
                             format!("{} ({})", s.fixity_intact, r.checked),

@@ -90,6 +90,8 @@ pub struct Worker {
     rx: Receiver<Event>,
     /// Set to stop the running import between files.
     pub cancel: Arc<AtomicBool>,
+    /// Set to stop the running fixity check between files.
+    pub verify_cancel: Arc<AtomicBool>,
 }
 
 /// Sends an event and wakes the UI.
@@ -127,13 +129,19 @@ impl Worker {
             tx: events_tx,
             wake,
         };
-        let cancel2 = cancel.clone();
+        let verify_cancel = Arc::new(AtomicBool::new(false));
+        let flags = (cancel.clone(), verify_cancel.clone());
         let self_tx = tx.clone();
         std::thread::Builder::new()
             .name("kadr-catalog".into())
-            .spawn(move || run(library, actor, commands, self_tx, out, cancel2))
+            .spawn(move || run(library, actor, commands, self_tx, out, flags))
             .expect("can start the catalogue thread");
-        Worker { tx, rx, cancel }
+        Worker {
+            tx,
+            rx,
+            cancel,
+            verify_cancel,
+        }
     }
 
     pub fn send(&self, c: Command) {
@@ -152,7 +160,7 @@ fn run(
     commands: Receiver<Command>,
     self_tx: SyncSender<Command>,
     out: Out,
-    cancel: Arc<AtomicBool>,
+    (cancel, verify_cancel): (Arc<AtomicBool>, Arc<AtomicBool>),
 ) {
     let mut catalog = match library.catalog() {
         Ok(c) => c,
@@ -234,11 +242,13 @@ fn run(
                     });
                 }
                 Command::VerifyOriginals => {
-                    let (library, out) = (library.clone(), out.clone());
+                    let (library, out, cancel) =
+                        (library.clone(), out.clone(), verify_cancel.clone());
+                    cancel.store(false, Ordering::SeqCst);
                     std::thread::spawn(move || {
                         let progress =
                             |done, total| out.offer(Event::VerifyProgress { done, total });
-                        match crate::fixity::verify(&library, progress) {
+                        match crate::fixity::verify(&library, &cancel, progress) {
                             Ok(r) => out.send(Event::VerifyDone(Box::new(r))),
                             Err(e) => out.send(Event::Error(e.to_string())),
                         }

@@ -135,7 +135,8 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
         }
         Command::Verify { json } => {
             let bar = progress_bar(json);
-            let report = crate::fixity::verify(lib, |done, total| {
+            let cancel = crate::export::cancel_on_ctrl_c();
+            let report = crate::fixity::verify(lib, &cancel, |done, total| {
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);
             })?;
@@ -163,7 +164,14 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
             for p in &report.missing {
                 eprintln!("kadr: missing original of item {}: {}", p.id, p.path);
             }
-            Ok(if report.intact() { 0 } else { 1 })
+            if report.cancelled {
+                eprintln!("kadr: the check was cancelled before every original was re-hashed");
+            }
+            Ok(if report.intact() && !report.cancelled {
+                0
+            } else {
+                1
+            })
         }
         Command::Review {
             item,
