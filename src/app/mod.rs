@@ -246,6 +246,10 @@ impl KadrApp {
         &self.prefs
     }
 
+    pub fn set_view(&mut self, view: View) {
+        self.prefs.view = view;
+    }
+
     pub fn set_lang(&mut self, lang: Lang) {
         self.prefs.lang = lang;
     }
