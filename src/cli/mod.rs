@@ -70,10 +70,7 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
             let filter = filter.into_filter();
             let items = lib.catalog()?.list(&filter)?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&items).expect("items serialise")
-                );
+                print_json(&items);
             } else {
                 for item in &items {
                     println!("{}", list_line(item));
@@ -84,14 +81,7 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
         Command::Show { json, item } => {
             let cat = lib.catalog()?;
             let row = cat.item(cat.resolve(&item)?)?;
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&row).expect("item serialises")
-                );
-            } else {
-                print!("{}", show_text(&row));
-            }
+            print_item(&row, json);
             Ok(0)
         }
         Command::Tag {
@@ -123,14 +113,7 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
             let id = cat.resolve(&item)?;
             cat.write(actor, |tx| tx.tag(id, &change))?;
             let row = cat.item(id)?;
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&row).expect("item serialises")
-                );
-            } else {
-                print!("{}", show_text(&row));
-            }
+            print_item(&row, json);
             Ok(0)
         }
         Command::Verify { json } => {
@@ -142,10 +125,7 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
             })?;
             bar.finish_and_clear();
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).expect("report serialises")
-                );
+                print_json(&report);
             } else {
                 println!(
                     "checked {} originals: {} intact, {} damaged, {} missing",
@@ -194,14 +174,7 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
                 Ok(())
             })?;
             let row = cat.item(id)?;
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&row).expect("item serialises")
-                );
-            } else {
-                print!("{}", show_text(&row));
-            }
+            print_item(&row, json);
             Ok(0)
         }
         Command::Redact { item, rects, clear } => {
@@ -227,10 +200,7 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
             let entries = cat.history_head()?.map(|h| h.0).unwrap_or(0);
             if json {
                 let out = serde_json::json!({"entries": entries, "intact": problems.is_empty(), "problems": problems});
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&out).expect("report serialises")
-                );
+                print_json(&out);
             } else if problems.is_empty() {
                 println!("history intact: {entries} entries, every hash links to the one before");
             }
@@ -257,10 +227,7 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
                 .map(|r| r.sha256);
             let entries = cat.history(sha.as_deref())?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&entries).expect("history serialises")
-                );
+                print_json(&entries);
             } else {
                 for e in &entries {
                     let item = e
@@ -297,10 +264,7 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
             let cancel = crate::export::cancel_on_ctrl_c();
             let summary = crate::export::export(lib, actor, &options, &cancel)?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&summary).expect("summary serialises")
-                );
+                print_json(&summary);
             } else {
                 println!("{}", summary.line());
             }
@@ -309,10 +273,7 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
         Command::Demo { json } => {
             let report = crate::demo::load_demo(lib, actor)?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).expect("report serialises")
-                );
+                print_json(&report);
             } else {
                 println!(
                     "demo chronicle: {} items ({} new)",
@@ -350,10 +311,7 @@ fn entity(
                     .collect(),
             };
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&rows).expect("entities serialise")
-                );
+                print_json(&rows);
             } else {
                 for r in &rows {
                     let name = r.get("path").and_then(|p| p.as_array()).map(|p| {
@@ -402,6 +360,23 @@ fn entity(
         }
     }
     Ok(0)
+}
+
+/// Prints a JSON document the way every `--json` output is printed.
+fn print_json(value: &impl serde::Serialize) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("output serialises")
+    );
+}
+
+/// Prints one item: its JSON, or the human form.
+fn print_item(row: &crate::catalog::ItemRow, json: bool) {
+    if json {
+        print_json(row);
+    } else {
+        print!("{}", show_text(row));
+    }
 }
 
 fn progress_bar(hidden: bool) -> indicatif::ProgressBar {
@@ -453,10 +428,7 @@ fn import(lib: &Library, actor: &str, paths: &[PathBuf], json: bool) -> Result<i
     })?;
     bar.finish_and_clear();
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).expect("report serialises")
-        );
+        print_json(&report);
     } else {
         println!(
             "imported {}, duplicates {}, failed {}, warnings {}",
