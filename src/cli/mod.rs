@@ -118,7 +118,7 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
         }
         Command::Verify { json } => {
             let bar = progress_bar(json);
-            let cancel = crate::export::cancel_on_ctrl_c();
+            let cancel = cancel_on_ctrl_c();
             let report = crate::fixity::verify(lib, &cancel, |done, total| {
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);
@@ -261,7 +261,7 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
                 items,
                 filter,
             };
-            let cancel = crate::export::cancel_on_ctrl_c();
+            let cancel = cancel_on_ctrl_c();
             let summary = crate::export::export(lib, actor, &options, &cancel)?;
             if json {
                 print_json(&summary);
@@ -362,6 +362,19 @@ fn entity(
     Ok(0)
 }
 
+/// A flag that Ctrl-C sets, so a long command (import, verify, export) stops between files and
+/// cleans up; a second Ctrl-C exits at once.
+fn cancel_on_ctrl_c() -> Arc<AtomicBool> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    let _ = ctrlc::set_handler(move || {
+        if flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
+    cancel
+}
+
 /// Prints a JSON document the way every `--json` output is printed.
 fn print_json(value: &impl serde::Serialize) {
     println!(
@@ -392,16 +405,7 @@ fn progress_bar(hidden: bool) -> indicatif::ProgressBar {
 }
 
 fn import(lib: &Library, actor: &str, paths: &[PathBuf], json: bool) -> Result<i32> {
-    let cancel = Arc::new(AtomicBool::new(false));
-    {
-        let cancel = cancel.clone();
-        // Ctrl-C stops between files; a second Ctrl-C is the default (immediate) behaviour.
-        let _ = ctrlc::set_handler(move || {
-            if cancel.swap(true, std::sync::atomic::Ordering::SeqCst) {
-                std::process::exit(130);
-            }
-        });
-    }
+    let cancel = cancel_on_ctrl_c();
     let bar = progress_bar(json);
     let mut total_bytes = 0u64;
     let options = ImportOptions {

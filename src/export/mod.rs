@@ -21,7 +21,6 @@ use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The formats `--format` accepts.
@@ -76,19 +75,6 @@ impl Summary {
             self.out
         )
     }
-}
-
-/// A flag that Ctrl-C sets, so an export stops between files and removes its temp folder.
-pub fn cancel_on_ctrl_c() -> Arc<AtomicBool> {
-    let cancel = Arc::new(AtomicBool::new(false));
-    let flag = cancel.clone();
-    // A second Ctrl-C is the default (immediate) behaviour.
-    let _ = ctrlc::set_handler(move || {
-        if flag.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-    });
-    cancel
 }
 
 /// What the format writers get: the library, the selected items in timeline order, and the
