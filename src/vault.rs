@@ -186,8 +186,13 @@ impl Session {
 
 /// SHA-256 of a file, streamed.
 pub fn hash_file(path: &Path) -> std::io::Result<String> {
+    hash_file_with::<Sha256>(path)
+}
+
+/// A file's digest with any SHA-2 hasher, streamed in 1 MiB blocks.
+pub fn hash_file_with<D: Digest>(path: &Path) -> std::io::Result<String> {
     let mut file = File::open(path)?;
-    let mut hasher = Sha256::new();
+    let mut hasher = D::new();
     let mut buf = vec![0u8; 1 << 20];
     loop {
         let n = file.read(&mut buf)?;

@@ -66,7 +66,9 @@ impl Catalog {
     fn migrate(&mut self) -> Result<()> {
         // Every connection opens through here (workers' readers too): when the schema is
         // current, take no write lock at all.
-        let current: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let current: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
         if current as usize == MIGRATIONS.len() {
             return Ok(());
         }

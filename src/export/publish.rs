@@ -13,6 +13,7 @@ use crate::catalog::ItemRow;
 use crate::error::{Error, Result};
 use image::{Rgb, RgbImage};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 /// What one copy is, for the history.
 #[derive(Debug, Clone, Serialize)]
@@ -59,7 +60,7 @@ pub fn write(ctx: &Ctx<'_>, out: &mut Out<'_>) -> Result<Vec<Published>> {
         done.push(Published {
             original_sha256: item.sha256.clone(),
             file,
-            sha256: crate::vault::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes)),
+            sha256: crate::vault::hex(&Sha256::digest(&bytes)),
             redactions: item.redactions.len(),
         });
     }

@@ -14,7 +14,7 @@ use crate::catalog::{Catalog, ItemRow, Note, TagChange};
 use crate::dates::EventDate;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256, Sha512};
+use sha2::{Sha256, Sha512};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -115,17 +115,17 @@ fn check_manifest(
         let path = rel
             .split('/')
             .fold(dir.to_path_buf(), |p, part| p.join(part));
-        let bytes = std::fs::read(&path).map_err(|_| {
+        let actual = if sha512 {
+            crate::vault::hash_file_with::<Sha512>(&path)
+        } else {
+            crate::vault::hash_file_with::<Sha256>(&path)
+        }
+        .map_err(|_| {
             (
                 path.clone(),
                 "is listed in the bag's manifest but missing".to_string(),
             )
         })?;
-        let actual = if sha512 {
-            crate::vault::hex(&Sha512::digest(&bytes))
-        } else {
-            crate::vault::hex(&Sha256::digest(&bytes))
-        };
         if !actual.eq_ignore_ascii_case(hash.trim()) {
             return Err((
                 path,
