@@ -2,7 +2,7 @@
 //! what the visible ones cost. Click, Ctrl-click, Shift-click select; double-click opens the
 //! full view; Ctrl+scroll zooms the tiles.
 
-use super::thumbs::{Lookup, TextureCache};
+use super::thumbs::{Lookup, TextureCache, paint_fitted};
 use super::{Action, SelectMode, ViewCtx};
 use crate::catalog::ItemSummary;
 
@@ -69,17 +69,7 @@ pub fn tile_ui(
             .has_preview
             .then(|| thumbs.get(&item.sha256, || lib.thumb_path(&item.sha256)))
         {
-            Some(Lookup::Ready(tex)) => {
-                let size = tex.size_vec2();
-                let scale = (tile - 4.0) / size.x.max(size.y);
-                let r = egui::Rect::from_center_size(image_rect.center(), size * scale);
-                painter.image(
-                    tex.id(),
-                    r,
-                    egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
-                    egui::Color32::WHITE,
-                );
-            }
+            Some(Lookup::Ready(tex)) => paint_fitted(painter, tex, image_rect.shrink(2.0)),
             Some(Lookup::Pending) => {}
             _ => {
                 painter.text(

@@ -2,7 +2,7 @@
 //! is sent at once (Enter, focus leaving a field, or a click) and recorded in the history; with
 //! several items selected an edit applies to all of them.
 
-use super::thumbs::{Lookup, TextureCache};
+use super::thumbs::{Lookup, TextureCache, paint_fitted};
 use super::{Action, ViewCtx};
 use crate::catalog::{ItemRow, TagChange};
 use crate::dates::{EventDate, PartOfDay, Precision};
@@ -189,17 +189,7 @@ fn preview_ui(ui: &mut egui::Ui, v: &ViewCtx<'_>, item: &ItemRow, previews: &mut
     }
     let lib = v.library;
     match previews.get(&item.sha256, || lib.preview_path(&item.sha256)) {
-        Lookup::Ready(tex) => {
-            let size = tex.size_vec2();
-            let scale = (width / size.x).min(height / size.y);
-            let r = egui::Rect::from_center_size(rect.center(), size * scale);
-            ui.painter().image(
-                tex.id(),
-                r,
-                egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
-                egui::Color32::WHITE,
-            );
-        }
+        Lookup::Ready(tex) => paint_fitted(ui.painter(), tex, rect),
         Lookup::Pending => {
             ui.put(
                 egui::Rect::from_center_size(rect.center(), egui::vec2(24.0, 24.0)),

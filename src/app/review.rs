@@ -2,7 +2,7 @@
 //! "unreviewed"), a large preview of the current item, keys 1-4 set its status and move on,
 //! N writes a note, arrows move.
 
-use super::thumbs::{Lookup, TextureCache};
+use super::thumbs::{Lookup, TextureCache, paint_fitted};
 use super::{Action, SelectMode, ViewCtx, view};
 use crate::catalog::REVIEW_STATUSES;
 
@@ -93,20 +93,7 @@ pub fn review_ui(
                             && let Lookup::Ready(tex) =
                                 thumbs.get(&item.sha256, || lib.thumb_path(&item.sha256))
                         {
-                            let size = tex.size_vec2();
-                            let r = egui::Rect::from_center_size(
-                                thumb_rect.center(),
-                                size * (48.0 / size.x.max(size.y)),
-                            );
-                            ui.painter().image(
-                                tex.id(),
-                                r,
-                                egui::Rect::from_min_max(
-                                    egui::pos2(0.0, 0.0),
-                                    egui::pos2(1.0, 1.0),
-                                ),
-                                egui::Color32::WHITE,
-                            );
+                            paint_fitted(ui.painter(), tex, thumb_rect);
                         }
                         let text_pos = rect.min + egui::vec2(58.0, 6.0);
                         let mut job = egui::text::LayoutJob::simple_singleline(
@@ -153,15 +140,7 @@ pub fn review_ui(
             && let Lookup::Ready(tex) =
                 previews.get(&item.sha256, || lib.preview_path(&item.sha256))
         {
-            let size = tex.size_vec2();
-            let scale = (rect.width() / size.x).min(rect.height() / size.y);
-            let r = egui::Rect::from_center_size(rect.center(), size * scale);
-            ui.painter().image(
-                tex.id(),
-                r,
-                egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
-                egui::Color32::WHITE,
-            );
+            paint_fitted(ui.painter(), tex, rect);
         }
         ui.add_space(6.0);
         ui.label(

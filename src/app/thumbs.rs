@@ -160,6 +160,15 @@ impl TextureCache {
     }
 }
 
+/// Paints `tex` as large as fits inside `area`, centred, keeping its aspect ratio.
+pub fn paint_fitted(painter: &egui::Painter, tex: &TextureHandle, area: egui::Rect) {
+    let size = tex.size_vec2();
+    let scale = (area.width() / size.x).min(area.height() / size.y);
+    let r = egui::Rect::from_center_size(area.center(), size * scale);
+    let uv = egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
+    painter.image(tex.id(), r, uv, egui::Color32::WHITE);
+}
+
 /// Turns a file into pixels, on a loader thread.
 pub type Decode = fn(&std::path::Path) -> Result<ColorImage, String>;
 
