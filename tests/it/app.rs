@@ -247,26 +247,14 @@ fn selection_with_shift_and_ctrl_then_editing_all_at_once() {
     type_into(&mut h, "Add keyword", "protest");
     h.key_press(egui::Key::Enter);
     h.run_steps(2);
-    let start = Instant::now();
-    while lib.list(&["--tag", "protest"]).len() < 2 {
-        h.step();
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "the keyword was not saved to both items"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait(&mut h, "the keyword to be saved to both items", |_| {
+        lib.list(&["--tag", "protest"]).len() == 2
+    });
     // Undo takes it off both again.
     h.get_by_label("Undo").click();
-    let start = Instant::now();
-    while !lib.list(&["--tag", "protest"]).is_empty() {
-        h.step();
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "undo did not revert the keyword"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait(&mut h, "undo to take the keyword off both", |_| {
+        lib.list(&["--tag", "protest"]).is_empty()
+    });
 }
 
 #[test]
