@@ -496,3 +496,49 @@ mod tests {
         );
     }
 }
+
+/// An IANA time zone name (`Asia/Almaty`), from the tz database built into Kadr (with its
+/// history: Almaty was UTC+6 until 1 March 2024 and UTC+5 since).
+pub fn parse_zone(name: &str) -> Result<chrono_tz::Tz, String> {
+    name.trim().parse::<chrono_tz::Tz>().map_err(|_| {
+        format!("not a time zone of the tz database (e.g. Asia/Almaty, Asia/Bishkek, UTC): {name}")
+    })
+}
+
+/// `local` (`YYYY-MM-DDTHH:MM:SS`) at `offset` (`+06:00`), as wall-clock time in `zone` at that
+/// instant, in the same form. `None` if either does not parse.
+pub fn home_wall_time(zone: chrono_tz::Tz, local: &str, offset: &str) -> Option<String> {
+    let local = NaiveDateTime::parse_from_str(local.get(..19)?, "%Y-%m-%dT%H:%M:%S").ok()?;
+    let offset = parse_offset(offset)?;
+    let instant = local.and_local_timezone(offset).single()?;
+    Some(
+        instant
+            .with_timezone(&zone)
+            .naive_local()
+            .format("%Y-%m-%dT%H:%M:%S")
+            .to_string(),
+    )
+}
+
+#[cfg(test)]
+mod zone_tests {
+    use super::*;
+
+    #[test]
+    fn almaty_moved_from_utc6_to_utc5_in_2024() {
+        let z = parse_zone("Asia/Almaty").unwrap();
+        assert_eq!(
+            home_wall_time(z, "2022-01-04T13:32:10", "+00:00").as_deref(),
+            Some("2022-01-04T19:32:10")
+        );
+        assert_eq!(
+            home_wall_time(z, "2024-06-01T13:00:00", "+00:00").as_deref(),
+            Some("2024-06-01T18:00:00")
+        );
+        assert_eq!(
+            home_wall_time(z, "2022-01-04T19:32:10", "+06:00").as_deref(),
+            Some("2022-01-04T19:32:10")
+        );
+        assert!(parse_zone("Mars/Olympus").is_err());
+    }
+}

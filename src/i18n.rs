@@ -58,6 +58,8 @@ pub struct Strings {
     pub duplicates: &'static str,
     pub failed: &'static str,
     pub no_preview: &'static str,
+    /// A file cut short: its tooltip and inspector line.
+    pub incomplete: &'static str,
     pub import_report: &'static str,
     pub importing: &'static str,
     pub path_to_import: &'static str,
@@ -131,6 +133,18 @@ pub struct Strings {
     pub export_now: &'static str,
     pub conflicts: &'static str,
     pub merged: &'static str,
+    /// Shown in an editor whose field differs across the selection; `{}` is how many values.
+    pub n_different: &'static str,
+    pub changed_elsewhere: &'static str,
+    pub keep_mine: &'static str,
+    pub take_theirs: &'static str,
+}
+
+impl Strings {
+    /// The hint of an editor over `n` different values: "— 3 different —".
+    pub fn different(&self, n: usize) -> String {
+        self.n_different.replace("{}", &n.to_string())
+    }
 }
 
 pub static EN: Strings = Strings {
@@ -163,6 +177,7 @@ pub static EN: Strings = Strings {
     duplicates: "Duplicates (already catalogued)",
     failed: "Failed",
     no_preview: "Warnings (no preview)",
+    incomplete: "Incomplete: the file ends before the picture does",
     import_report: "Import report",
     importing: "Importing",
     path_to_import: "Path to import",
@@ -262,6 +277,10 @@ pub static EN: Strings = Strings {
     export_now: "Export",
     conflicts: "Merge conflicts (this library's value kept; the bag's is in a note)",
     merged: "Catalogue data merged from bags",
+    n_different: "— {} different —",
+    changed_elsewhere: "Changed elsewhere while you were editing:",
+    keep_mine: "Keep mine",
+    take_theirs: "Take theirs",
 };
 
 pub static RU: Strings = Strings {
@@ -294,6 +313,7 @@ pub static RU: Strings = Strings {
     duplicates: "Дубликаты (уже в каталоге)",
     failed: "Ошибки",
     no_preview: "Предупреждения (нет превью)",
+    incomplete: "Неполный файл: он обрывается раньше, чем изображение",
     import_report: "Отчёт об импорте",
     importing: "Импорт",
     path_to_import: "Путь для импорта",
@@ -393,6 +413,10 @@ pub static RU: Strings = Strings {
     export_now: "Экспортировать",
     conflicts: "Конфликты слияния (оставлено значение этой библиотеки, значение из пакета — в заметке)",
     merged: "Данные каталога из пакетов",
+    n_different: "— разных значений: {} —",
+    changed_elsewhere: "Пока вы правили, значение изменилось:",
+    keep_mine: "Оставить моё",
+    take_theirs: "Принять новое",
 };
 
 impl Strings {

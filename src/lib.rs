@@ -10,6 +10,7 @@ pub mod dates;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod facts;
 pub mod fixity;
 pub mod i18n;
 pub mod ingest;

@@ -348,6 +348,17 @@ pub fn ticks(start: f64, end: f64, max: usize, s: &Strings) -> Vec<(f64, String)
     out
 }
 
+/// A duration as a player shows it: `0:07`, `1:23`, `1:02:03`.
+pub fn duration_label(seconds: f64) -> String {
+    let total = seconds.max(0.0).round() as u64;
+    let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,8 +382,18 @@ mod tests {
             tags: vec![],
             review_status: "unreviewed".into(),
             stored_path: String::new(),
+            is_video: false,
+            duration_s: None,
+            incomplete: false,
             haystack: String::new(),
         }
+    }
+
+    #[test]
+    fn durations_read_like_a_player() {
+        assert_eq!(duration_label(7.4), "0:07");
+        assert_eq!(duration_label(83.0), "1:23");
+        assert_eq!(duration_label(3723.0), "1:02:03");
     }
 
     #[test]

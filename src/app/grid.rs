@@ -81,6 +81,7 @@ pub fn tile_ui(
                 );
             }
         }
+        badges(painter, image_rect, item);
         if selected {
             painter.rect_stroke(
                 image_rect,
@@ -108,6 +109,11 @@ pub fn tile_ui(
             painter.galley(at, text, visuals.text_color());
         }
     }
+    let resp = if item.incomplete {
+        resp.on_hover_text(v.s.incomplete)
+    } else {
+        resp
+    };
     if resp.double_clicked() {
         actions.push(Action::OpenFull(index));
     } else if resp.clicked() {
@@ -122,4 +128,60 @@ pub fn tile_ui(
         actions.push(Action::Select { index, mode });
     }
     resp
+}
+
+/// Marks on a tile: a video's play triangle and duration (bottom left), and a warning corner for
+/// a file that ends before its picture or recording does (top right).
+pub fn badges(painter: &egui::Painter, rect: egui::Rect, item: &ItemSummary) {
+    let dark = egui::Color32::from_black_alpha(170);
+    if item.is_video {
+        let text = item
+            .duration_s
+            .map(crate::view::duration_label)
+            .unwrap_or_default();
+        let font = egui::FontId::proportional(11.0);
+        let galley = painter.layout_no_wrap(text, font, egui::Color32::WHITE);
+        let h = 16.0;
+        let w = 18.0 + galley.size().x + if galley.size().x > 0.0 { 6.0 } else { 0.0 };
+        let pill = egui::Rect::from_min_size(
+            egui::pos2(rect.min.x + 4.0, rect.max.y - h - 4.0),
+            egui::vec2(w, h),
+        );
+        painter.rect_filled(pill, 3.0, dark);
+        let c = egui::pos2(pill.min.x + 9.0, pill.center().y);
+        painter.add(egui::Shape::convex_polygon(
+            vec![
+                egui::pos2(c.x - 3.5, c.y - 5.0),
+                egui::pos2(c.x + 5.0, c.y),
+                egui::pos2(c.x - 3.5, c.y + 5.0),
+            ],
+            egui::Color32::WHITE,
+            egui::Stroke::NONE,
+        ));
+        painter.galley(
+            egui::pos2(pill.min.x + 18.0, pill.center().y - galley.size().y / 2.0),
+            galley,
+            egui::Color32::WHITE,
+        );
+    }
+    if item.incomplete {
+        let s = 16.0;
+        let corner = rect.right_top();
+        painter.add(egui::Shape::convex_polygon(
+            vec![
+                corner,
+                egui::pos2(corner.x, corner.y + s * 1.6),
+                egui::pos2(corner.x - s * 1.6, corner.y),
+            ],
+            egui::Color32::from_rgb(230, 140, 20),
+            egui::Stroke::NONE,
+        ));
+        painter.text(
+            egui::pos2(corner.x - 6.0, corner.y + 7.0),
+            egui::Align2::CENTER_CENTER,
+            "!",
+            egui::FontId::proportional(12.0),
+            egui::Color32::BLACK,
+        );
+    }
 }

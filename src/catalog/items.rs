@@ -16,10 +16,14 @@ pub struct NewItem {
     pub stored_path: String,
     pub size: u64,
     pub format: String,
+    pub media: crate::facts::Media,
     pub width: Option<u32>,
     pub height: Option<u32>,
+    pub duration_s: Option<f64>,
     pub has_preview: bool,
-    pub exif: crate::ingest::ExifFacts,
+    /// The file ends before its picture (or recording) does.
+    pub incomplete: bool,
+    pub exif: crate::facts::ExifFacts,
 }
 
 /// An item as `list --json` and `show --json` print it.
@@ -31,12 +35,21 @@ pub struct ItemRow {
     pub paths: Vec<String>,
     pub size: u64,
     pub format: String,
+    /// `photo` or `video`.
+    pub media: String,
     pub width: Option<u32>,
     pub height: Option<u32>,
+    /// A video's duration in seconds.
+    pub duration_s: Option<f64>,
     pub has_preview: bool,
+    /// The file ends before its picture or recording does (cut short); what could be read is
+    /// catalogued.
+    pub incomplete: bool,
     pub capture_time: Option<String>,
     pub capture_offset_known: bool,
     pub capture_subsec: Option<String>,
+    /// Where `capture_time` came from: `exif`, `xmp` or `container`.
+    pub capture_source: Option<String>,
     pub gps: Option<Gps>,
     pub camera: Option<Camera>,
     pub orientation: Option<u16>,
@@ -118,20 +131,33 @@ type Before = (
 
 pub const REVIEW_STATUSES: &[&str] = &["unreviewed", "verified", "needs-info", "rejected"];
 
-const ITEM_COLUMNS: &str = "id, sha256, original_name, size, format, width, height, has_preview,
-    capture_local, capture_offset, capture_subsec, gps_lat, gps_lon, gps_alt, camera_make, camera_model,
-    camera_serial, orientation, event_text, caption, place_id, source, credit, review_status, review_by,
-    review_at, stored_path, imported_at, do_not_publish";
+/// The columns `row` reads, by name.
+const ITEM_COLUMNS: &str =
+    "id, sha256, original_name, size, format, media, width, height, duration_s,
+    has_preview, incomplete, capture_local, capture_offset, capture_subsec, capture_source, gps_lat,
+    gps_lon, gps_alt, camera_make, camera_model, camera_serial, orientation, event_text, caption,
+    place_id, source, credit, review_status, review_by, review_at, stored_path, imported_at,
+    do_not_publish";
 
 impl Tx<'_> {
     /// Inserts a new item and logs its import. Returns its id.
     pub fn insert_item(&self, item: &NewItem) -> Result<i64> {
         let e = &item.exif;
+        let local = e
+            .capture_local
+            .map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string());
+        let offset = e.capture_offset.map(crate::dates::format_offset);
+        let home = match &local {
+            Some(l) => self.capture_home(l, offset.as_deref())?,
+            None => None,
+        };
         self.conn().execute(
             "INSERT INTO items (sha256, original_name, stored_path, size, format, width, height, has_preview,
                 capture_local, capture_offset, capture_subsec, gps_lat, gps_lon, gps_alt, camera_make,
-                camera_model, camera_serial, orientation, imported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                camera_model, camera_serial, orientation, imported_at, media, duration_s, incomplete,
+                capture_source, capture_home)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+                ?20, ?21, ?22, ?23, ?24)",
             params![
                 item.sha256,
                 item.original_name,
@@ -141,8 +167,8 @@ impl Tx<'_> {
                 item.width,
                 item.height,
                 item.has_preview,
-                e.capture_local.map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string()),
-                e.capture_offset.map(crate::dates::format_offset),
+                local,
+                offset,
                 e.capture_subsec,
                 e.gps.map(|g| g.0),
                 e.gps.map(|g| g.1),
@@ -152,6 +178,11 @@ impl Tx<'_> {
                 e.serial,
                 e.orientation,
                 now(),
+                item.media.as_str(),
+                item.duration_s,
+                item.incomplete,
+                e.capture_source.map(|s| s.as_str()),
+                home,
             ],
         )?;
         let id = self.conn().last_insert_rowid();
@@ -422,8 +453,8 @@ impl Catalog {
                         SELECT place_id FROM place_aliases WHERE (' ' || fold || ' ') LIKE ('% ' || ?2 || ' %')
                         UNION SELECT p.id FROM places p JOIN sub ON p.parent_id = sub.id)
                     SELECT id FROM sub))
-               AND (?3 IS NULL OR coalesce(event_end, capture_local) >= ?3)
-               AND (?4 IS NULL OR coalesce(event_start, capture_local) <= ?4)
+               AND (?3 IS NULL OR coalesce(event_end, capture_home, capture_local) >= ?3)
+               AND (?4 IS NULL OR coalesce(event_start, capture_home, capture_local) <= ?4)
                AND (?5 IS NULL OR review_status = ?5)
                AND (?6 IS NULL OR id IN (SELECT ik.item_id FROM item_keywords ik JOIN keywords k ON k.id = ik.keyword_id WHERE k.fold = ?6))
                AND (?7 = 0 OR sort_key IS NULL)
@@ -457,17 +488,19 @@ impl Catalog {
         Ok(v)
     }
 
+    /// One item from a row of `ITEM_COLUMNS`, read by column name.
     fn row(&self, r: &Row<'_>) -> Result<ItemRow> {
-        let id: i64 = r.get(0)?;
-        let capture_local: Option<String> = r.get(8)?;
-        let capture_offset: Option<String> = r.get(9)?;
-        let lat: Option<f64> = r.get(11)?;
-        let lon: Option<f64> = r.get(12)?;
-        let make: Option<String> = r.get(14)?;
-        let model: Option<String> = r.get(15)?;
-        let serial: Option<String> = r.get(16)?;
-        let event_text: Option<String> = r.get(18)?;
-        let place_id: Option<i64> = r.get(20)?;
+        let id: i64 = r.get("id")?;
+        let capture_local: Option<String> = r.get("capture_local")?;
+        let capture_offset: Option<String> = r.get("capture_offset")?;
+        let lat: Option<f64> = r.get("gps_lat")?;
+        let lon: Option<f64> = r.get("gps_lon")?;
+        let alt: Option<f64> = r.get("gps_alt")?;
+        let make: Option<String> = r.get("camera_make")?;
+        let model: Option<String> = r.get("camera_model")?;
+        let serial: Option<String> = r.get("camera_serial")?;
+        let event_text: Option<String> = r.get("event_text")?;
+        let place_id: Option<i64> = r.get("place_id")?;
         let event = event_text.as_deref().and_then(|t| EventDate::parse(t).ok());
         let (place, place_path) = match place_id {
             Some(pid) => {
@@ -478,20 +511,24 @@ impl Catalog {
         };
         Ok(ItemRow {
             id,
-            sha256: r.get(1)?,
-            original_name: r.get(2)?,
+            sha256: r.get("sha256")?,
+            original_name: r.get("original_name")?,
             paths: self.strings("SELECT path FROM item_paths WHERE item_id = ?1 ORDER BY seen_at, path", id)?,
-            size: r.get::<_, i64>(3)? as u64,
-            format: r.get(4)?,
-            width: r.get(5)?,
-            height: r.get(6)?,
-            has_preview: r.get(7)?,
+            size: r.get::<_, i64>("size")? as u64,
+            format: r.get("format")?,
+            media: r.get("media")?,
+            width: r.get("width")?,
+            height: r.get("height")?,
+            duration_s: r.get("duration_s")?,
+            has_preview: r.get("has_preview")?,
+            incomplete: r.get("incomplete")?,
             capture_time: capture_local.map(|l| l + capture_offset.as_deref().unwrap_or("")),
             capture_offset_known: capture_offset.is_some(),
-            capture_subsec: r.get(10)?,
-            gps: lat.zip(lon).map(|(lat, lon)| Gps { lat, lon, alt: r.get(13).ok().flatten() }),
+            capture_subsec: r.get("capture_subsec")?,
+            capture_source: r.get("capture_source")?,
+            gps: lat.zip(lon).map(|(lat, lon)| Gps { lat, lon, alt }),
             camera: (make.is_some() || model.is_some()).then_some(Camera { make, model, serial }),
-            orientation: r.get(17)?,
+            orientation: r.get("orientation")?,
             event_date: event_text,
             event: event.map(|e| e.to_json()),
             place,
@@ -500,21 +537,21 @@ impl Catalog {
                 "SELECT p.name FROM item_people ip JOIN people p ON p.id = ip.person_id WHERE ip.item_id = ?1 ORDER BY p.name",
                 id,
             )?,
-            caption: r.get(19)?,
+            caption: r.get("caption")?,
             tags: self.strings(
                 "SELECT k.word FROM item_keywords ik JOIN keywords k ON k.id = ik.keyword_id WHERE ik.item_id = ?1 ORDER BY k.word",
                 id,
             )?,
-            source: r.get(21)?,
-            credit: r.get(22)?,
-            review_status: r.get(23)?,
-            review_by: r.get(24)?,
-            review_at: r.get(25)?,
+            source: r.get("source")?,
+            credit: r.get("credit")?,
+            review_status: r.get("review_status")?,
+            review_by: r.get("review_by")?,
+            review_at: r.get("review_at")?,
             notes: self.notes(id)?,
-            do_not_publish: r.get(28)?,
+            do_not_publish: r.get("do_not_publish")?,
             redactions: self.redactions(id)?,
-            stored_path: r.get(26)?,
-            imported_at: r.get(27)?,
+            stored_path: r.get("stored_path")?,
+            imported_at: r.get("imported_at")?,
         })
     }
 
@@ -561,6 +598,11 @@ pub struct ItemSummary {
     pub review_status: String,
     /// The original inside the library.
     pub stored_path: String,
+    /// A recording rather than a still picture.
+    pub is_video: bool,
+    pub duration_s: Option<f64>,
+    /// The file ends before its picture or recording does.
+    pub incomplete: bool,
     /// Folded caption, name, keywords and every alias of its people and place: what the
     /// search field matches against.
     pub haystack: String,
@@ -593,7 +635,7 @@ impl Catalog {
     fn summaries_where(&self, id: Option<i64>) -> Result<Vec<ItemSummary>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT i.id, i.sha256, i.original_name, i.caption, i.format, i.has_preview, i.event_text,
-                    i.capture_local, i.place_id, pl.name, i.review_status,
+                    coalesce(i.capture_home, i.capture_local), i.place_id, pl.name, i.review_status,
                     (SELECT group_concat(p.name, char(31)) FROM item_people ip JOIN people p ON p.id = ip.person_id
                        WHERE ip.item_id = i.id),
                     (SELECT group_concat(k.word, char(31)) FROM item_keywords ik JOIN keywords k ON k.id = ik.keyword_id
@@ -601,7 +643,7 @@ impl Catalog {
                     (SELECT group_concat(a.fold, ' ') FROM item_people ip JOIN person_aliases a ON a.person_id = ip.person_id
                        WHERE ip.item_id = i.id),
                     (SELECT group_concat(a.fold, ' ') FROM place_aliases a WHERE a.place_id = i.place_id),
-                    i.stored_path
+                    i.stored_path, i.media, i.duration_s, i.incomplete
              FROM items i LEFT JOIN places pl ON pl.id = i.place_id
              WHERE ?1 IS NULL OR i.id = ?1
              ORDER BY i.sort_key IS NULL, i.sort_key, i.id",
@@ -647,6 +689,9 @@ impl Catalog {
                 tags,
                 review_status: r.get(10)?,
                 stored_path: r.get(15)?,
+                is_video: r.get::<_, String>(16)? == "video",
+                duration_s: r.get(17)?,
+                incomplete: r.get(18)?,
                 haystack,
             })
         })?;

@@ -153,6 +153,27 @@ CREATE TABLE redactions (
 ) STRICT;
 CREATE INDEX redactions_item ON redactions(item_id);
 "#,
+    // 3: real material: videos, damaged files, where a capture time came from, and the
+    // capture time as wall-clock time in the library's home time zone (for the timeline).
+    r#"
+ALTER TABLE items ADD COLUMN media TEXT NOT NULL DEFAULT 'photo' CHECK (media IN ('photo','video'));
+ALTER TABLE items ADD COLUMN duration_s REAL;
+ALTER TABLE items ADD COLUMN incomplete INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE items ADD COLUMN capture_source TEXT CHECK (capture_source IN ('exif','xmp','container'));
+UPDATE items SET capture_source = 'exif' WHERE capture_local IS NOT NULL;
+-- The capture time as wall-clock time in the home zone, when its offset is known and a home
+-- zone is set; the timeline orders by it, else by the time as stated.
+ALTER TABLE items ADD COLUMN capture_home TEXT;
+DROP INDEX items_sort;
+ALTER TABLE items DROP COLUMN sort_key;
+ALTER TABLE items ADD COLUMN sort_key TEXT
+    GENERATED ALWAYS AS (coalesce(event_sort, capture_home, capture_local)) VIRTUAL;
+CREATE INDEX items_sort ON items(sort_key);
+CREATE TABLE settings (
+    key         TEXT PRIMARY KEY,
+    value       TEXT NOT NULL
+) STRICT;
+"#,
 ];
 
 #[cfg(test)]
@@ -164,6 +185,7 @@ mod tests {
     const SHIPPED: &[&str] = &[
         "56426847985e2ec97984fa14f4f4b417db169271bce30e2f43e28bd7390375fe",
         "76787a581b5df253fa6f96f8c9a4fb88e945ee1e1bbab8b72875b646161fe366",
+        "f75ab8b8cc297b8fd3fe31f2421b87cb0c3a0f12a83db600f9123c4b0b34288a",
     ];
 
     #[test]

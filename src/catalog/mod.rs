@@ -12,6 +12,7 @@ mod history;
 mod items;
 mod migrations;
 mod review;
+mod settings;
 
 pub use entities::{EntityKind, PlaceNode};
 pub use history::{AuditProblem, HistoryEntry};

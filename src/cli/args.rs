@@ -78,6 +78,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Settings of the library: its home time zone (where capture times sit on the timeline).
+    Settings {
+        /// An IANA time zone such as Asia/Almaty; "" clears it.
+        #[arg(long, value_name = "ZONE")]
+        home_zone: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Fixity: re-hash every original and name each damaged or missing one.
     Verify {
         #[arg(long)]

@@ -116,6 +116,28 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
             print_item(&row, json);
             Ok(0)
         }
+        Command::Settings { home_zone, json } => {
+            let mut cat = lib.catalog()?;
+            if let Some(zone) = home_zone {
+                let zone = Some(zone.trim()).filter(|z| !z.is_empty());
+                cat.write(actor, |tx| tx.set_home_zone(zone))?;
+            }
+            let zone = cat.home_zone()?;
+            let heif = crate::ingest::heif_previews();
+            if json {
+                print_json(&serde_json::json!({
+                    "home_zone": zone,
+                    "heif_previews": heif.is_ok(),
+                }));
+            } else {
+                println!("home time zone: {}", zone.as_deref().unwrap_or("not set"));
+                match heif {
+                    Ok(()) => println!("HEIC/AVIF previews: available"),
+                    Err(why) => println!("HEIC/AVIF previews: not available ({why})"),
+                }
+            }
+            Ok(0)
+        }
         Command::Verify { json } => {
             let bar = progress_bar(json);
             let cancel = cancel_on_ctrl_c();
@@ -441,6 +463,12 @@ fn import(lib: &Library, actor: &str, paths: &[PathBuf], json: bool) -> Result<i
             report.failed.len(),
             report.warnings.len()
         );
+        if !report.skipped.is_empty() {
+            println!(
+                "skipped {} files that are not photos or videos",
+                report.skipped.len()
+            );
+        }
         if !report.merged.is_empty() || !report.conflicts.is_empty() {
             println!(
                 "merged the catalogue data of {} items from bags, {} conflicts kept side by side",
@@ -451,6 +479,9 @@ fn import(lib: &Library, actor: &str, paths: &[PathBuf], json: bool) -> Result<i
     }
     for w in &report.warnings {
         eprintln!("kadr: warning: {}: {}", w.warning, w.path);
+    }
+    for s in &report.skipped {
+        eprintln!("kadr: skipped, {}: {}", s.reason, s.path);
     }
     for c in &report.conflicts {
         eprintln!(

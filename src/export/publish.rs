@@ -24,8 +24,22 @@ pub struct Published {
     pub redactions: usize,
 }
 
-/// Refuses the items marked "do not publish", naming them, unless `include` is set.
+/// Refuses videos (a copy is a still picture, and a clip's metadata lives in its streams), and
+/// the items marked "do not publish", naming them, unless `include` is set.
 pub fn check_publishable(items: &[ItemRow], include: bool) -> Result<()> {
+    let videos: Vec<String> = items
+        .iter()
+        .filter(|i| i.media == "video")
+        .map(|i| i.id.to_string())
+        .collect();
+    if !videos.is_empty() {
+        return Err(Error::invalid(format!(
+            "item {} {} a video: publication copies are made of photos only; leave {} out of the selection",
+            videos.join(", "),
+            if videos.len() == 1 { "is" } else { "are" },
+            if videos.len() == 1 { "it" } else { "them" },
+        )));
+    }
     let refused: Vec<String> = items
         .iter()
         .filter(|i| i.do_not_publish)

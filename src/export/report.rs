@@ -28,6 +28,9 @@ pub const CSV_COLUMNS: &[&str] = &[
     "camera",
     "size",
     "format",
+    "media",
+    "duration_s",
+    "incomplete",
 ];
 
 pub(crate) fn write_json(ctx: &Ctx<'_>, out: &mut Out<'_>) -> Result<()> {
@@ -158,6 +161,9 @@ pub(crate) fn items_csv(items: &[ItemRow]) -> Vec<u8> {
                 camera,
                 i.size.to_string(),
                 i.format.clone(),
+                i.media.clone(),
+                i.duration_s.map(|d| format!("{d:.3}")).unwrap_or_default(),
+                i.incomplete.to_string(),
             ]
             .into_iter(),
         );

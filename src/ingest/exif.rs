@@ -1,55 +1,422 @@
-//! EXIF facts: what the camera claims about a photo.
+//! EXIF and XMP facts: what the camera claims about a photo, read from wherever the file keeps
+//! them.
 //!
-//! Capture time keeps its offset only when the file states one (OffsetTimeOriginal, else
-//! OffsetTime); otherwise it stays local and is never shifted to a guessed zone. Garbage values
-//! (`0000:00:00 00:00:00`, blanks, GPS with zero denominators) mean "unknown", not an error.
+//! Tolerant by design: EXIF is read entry by entry (kamadak-exif with `continue_on_error`), so a
+//! bad value, a pointer out of range, a loop or a truncated count costs what it touches and
+//! never the whole block. Values are read in the types cameras and tools actually write (GPS as
+//! rationals, signed rationals, doubles or text; dates with `:` or `-`, with or without seconds).
+//! EXIF is looked for in JPEG APP1 (every Exif segment), TIFF, PNG `eXIf` and ImageMagick's
+//! "Raw profile type exif/APP1" text chunks, WebP, HEIF/AVIF and the RAW containers (through
+//! `raw::exif_blocks`). When EXIF has no capture time, XMP `exif:DateTimeOriginal`, then
+//! `xmp:CreateDate`, is used and the source says so.
+//!
+//! Deliberately not here: IPTC DateCreated and `photoshop:DateCreated` describe the content, not
+//! the capture, and are never read as a capture time. Nothing is guessed: a capture time
+//! without an offset stays local, and no file time stands in for a missing one.
 
+use super::sniff::Format;
+pub use crate::facts::{CaptureSource, ExifFacts};
 use chrono::{FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
-use exif::{Exif, In, Tag, Value};
+use exif::{Context, Exif, In, Tag, Value};
+use std::borrow::Cow;
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ExifFacts {
-    pub capture_local: Option<NaiveDateTime>,
-    pub capture_offset: Option<FixedOffset>,
-    /// Sub-second digits as written (`"123"` is .123 s).
-    pub capture_subsec: Option<String>,
-    pub gps: Option<(f64, f64)>,
-    pub gps_alt: Option<f64>,
-    pub make: Option<String>,
-    pub model: Option<String>,
-    pub serial: Option<String>,
-    pub orientation: Option<u16>,
-    /// Pixel size the EXIF states (used only when the image itself cannot be decoded).
-    pub pixel_size: Option<(u32, u32)>,
+/// The most bytes of EXIF or XMP taken from one file (a real EXIF block is at most 64 KB in a
+/// JPEG; RAW files keep theirs near the start).
+const MAX_BLOCK: usize = 16 << 20;
+
+/// What the metadata of one file says, and what could not be read.
+#[derive(Debug, Default)]
+pub struct Read {
+    pub facts: ExifFacts,
+    /// One sentence each, naming what was lost.
+    pub warnings: Vec<String>,
 }
 
-/// Reads EXIF from any container kamadak-exif knows (JPEG, TIFF, HEIF, PNG, WebP).
-/// `Ok(None)`: the file has no EXIF. `Err`: it has EXIF we could not read.
-pub fn read<R: std::io::BufRead + std::io::Seek>(
-    reader: &mut R,
-) -> Result<Option<ExifFacts>, String> {
-    match exif::Reader::new().read_from_container(reader) {
-        Ok(exif) => Ok(Some(facts(&exif))),
-        Err(exif::Error::NotFound(_)) => Ok(None),
-        Err(exif::Error::BlankValue(_)) => Ok(None),
-        Err(e) => Err(format!("unreadable EXIF ({e})")),
+/// Reads every metadata block `bytes` (a whole file of `format`) holds.
+pub fn read(bytes: &[u8], format: Format) -> Read {
+    let (blocks, xmp) = match format {
+        Format::Jpeg => jpeg_blocks(bytes),
+        Format::Tiff => (vec![Cow::Borrowed(bytes)], Vec::new()),
+        Format::Png => png_blocks(bytes),
+        Format::Webp => webp_blocks(bytes),
+        Format::Heif | Format::Avif => (heif_blocks(bytes), embedded_xmp(bytes)),
+        Format::Raw(ext) => (super::raw::exif_blocks(bytes, ext), Vec::new()),
+        Format::Gif | Format::Bmp => (Vec::new(), Vec::new()),
+    };
+    let mut out = Read::default();
+    let mut tiff_xmp = Vec::new();
+    for block in blocks {
+        let (exif, problems) = parse_block(block.into_owned());
+        if let Some(exif) = &exif {
+            out.facts.fill_from(facts(exif));
+            if let Some(packet) = tiff_xmp_packet(exif) {
+                tiff_xmp.push(packet);
+            }
+        }
+        if let Some(p) = problems {
+            out.warnings.push(p);
+        }
+    }
+    for packet in xmp.iter().chain(tiff_xmp.iter()) {
+        out.facts.fill_from(xmp_facts(packet));
+    }
+    out
+}
+
+/// Parses one TIFF-structured EXIF block. Returns what could be read, and a warning when
+/// something was lost.
+fn parse_block(block: Vec<u8>) -> (Option<Exif>, Option<String>) {
+    // Some writers store the sub-IFD pointers with the type IFD (13), SLONG or SHORT instead of
+    // LONG; the reader calls those invalid and loses the whole sub-IFD. Read them as LONG.
+    let block = patch_pointer_types(block);
+    match exif::Reader::new().continue_on_error(true).read_raw(block) {
+        Ok(exif) => (Some(exif), None),
+        Err(exif::Error::PartialResult(partial)) => {
+            let (exif, errors) = partial.into_inner();
+            // Some irregularities cost nothing: a child IFD with a next-IFD pointer (written by
+            // common libraries), an IFD already read (a loop), more than 8 IFDs (thumbnails).
+            let lost: Vec<String> = errors
+                .iter()
+                .map(|e| e.to_string())
+                .filter(|e| {
+                    !(e.contains("Unexpected next IFD")
+                        || e.contains("Already visited IFD")
+                        || e.contains("Limit the IFD count")
+                        || e.contains("Truncated next IFD offset"))
+                })
+                .collect();
+            let warning = (!lost.is_empty()).then(|| {
+                let mut uniq = lost.clone();
+                uniq.dedup();
+                format!(
+                    "part of the EXIF is damaged ({}): the entries there are lost, the rest was read",
+                    uniq.join("; ").to_lowercase()
+                )
+            });
+            (Some(exif), warning)
+        }
+        Err(e) => (
+            None,
+            Some(format!(
+                "unreadable EXIF ({}): its capture time, GPS, orientation and camera are unknown",
+                e.to_string().to_lowercase()
+            )),
+        ),
     }
 }
 
-fn facts(exif: &Exif) -> ExifFacts {
-    let field = |tag: Tag| exif.get_field(tag, In::PRIMARY);
-    let ascii = |tag: Tag| -> Option<String> {
-        match &field(tag)?.value {
-            Value::Ascii(v) => {
-                let bytes = v.first()?;
-                let s = String::from_utf8_lossy(bytes);
-                let s = s.trim_matches(|c: char| c == '\0' || c.is_whitespace());
-                (!s.is_empty()).then(|| s.to_string())
+/// Rewrites, in IFD0 and the Exif IFD, the type of the Exif, GPS and Interop pointers to LONG
+/// where a writer used IFD (13), SLONG (9) or SHORT (3): the value is the same offset.
+fn patch_pointer_types(mut b: Vec<u8>) -> Vec<u8> {
+    let le = b.starts_with(b"II");
+    let u16_at = |b: &[u8], i: usize| -> Option<u16> {
+        let v: [u8; 2] = b.get(i..i + 2)?.try_into().ok()?;
+        Some(if le {
+            u16::from_le_bytes(v)
+        } else {
+            u16::from_be_bytes(v)
+        })
+    };
+    let u32_at = |b: &[u8], i: usize| -> Option<u32> {
+        let v: [u8; 4] = b.get(i..i + 4)?.try_into().ok()?;
+        Some(if le {
+            u32::from_le_bytes(v)
+        } else {
+            u32::from_be_bytes(v)
+        })
+    };
+    let Some(ifd0) = u32_at(&b, 4) else { return b };
+    let mut queue = vec![ifd0 as usize];
+    let mut seen = 0;
+    while let Some(at) = queue.pop() {
+        seen += 1;
+        if seen > 4 {
+            break;
+        }
+        let Some(count) = u16_at(&b, at) else {
+            continue;
+        };
+        for n in 0..count.min(512) as usize {
+            let e = at + 2 + n * 12;
+            let (Some(tag), Some(typ), Some(cnt)) =
+                (u16_at(&b, e), u16_at(&b, e + 2), u32_at(&b, e + 4))
+            else {
+                break;
+            };
+            if !matches!(tag, 0x8769 | 0x8825 | 0xA005) || cnt != 1 {
+                continue;
             }
-            _ => None,
+            let offset = match typ {
+                13 | 9 => u32_at(&b, e + 8),
+                3 => u16_at(&b, e + 8).map(u32::from),
+                _ => None,
+            };
+            if let Some(offset) = offset {
+                let (t, v) = if le {
+                    (4u16.to_le_bytes(), offset.to_le_bytes())
+                } else {
+                    (4u16.to_be_bytes(), offset.to_be_bytes())
+                };
+                b[e + 2..e + 4].copy_from_slice(&t);
+                b[e + 8..e + 12].copy_from_slice(&v);
+            }
+            let target = u32_at(&b, e + 8).unwrap_or(0) as usize;
+            if tag == 0x8769 && target != at {
+                queue.push(target);
+            }
+        }
+    }
+    b
+}
+
+/// The TIFF block inside an APP1 / eXIf / EXIF payload: after an optional `Exif\0\0` header
+/// (some writers put one in PNG and WebP too, some leave it out in JPEG).
+fn tiff_in(payload: &[u8]) -> Option<&[u8]> {
+    let p = payload.strip_prefix(b"Exif\0\0").unwrap_or(payload);
+    let p = if p.starts_with(b"Exif\0") && !is_tiff(p) {
+        &p[5..]
+    } else {
+        p
+    };
+    is_tiff(p).then_some(&p[..p.len().min(MAX_BLOCK)])
+}
+
+fn is_tiff(p: &[u8]) -> bool {
+    p.starts_with(b"II*\0") || p.starts_with(b"MM\0*")
+}
+
+const XMP_JPEG: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
+
+/// Every EXIF segment and XMP packet of a JPEG, from the segments before the first scan.
+/// Walks segments by their lengths; where the markers are broken, falls back to looking for an
+/// `Exif\0\0` header in the first 128 KB.
+fn jpeg_blocks(bytes: &[u8]) -> (Vec<Cow<'_, [u8]>>, Vec<String>) {
+    let (mut blocks, mut xmp) = (Vec::new(), Vec::new());
+    let mut i = 2;
+    let mut clean = false;
+    while i + 4 <= bytes.len() {
+        if bytes[i] != 0xFF {
+            break;
+        }
+        let marker = bytes[i + 1];
+        if marker == 0xFF {
+            i += 1;
+            continue;
+        }
+        if marker == 0xDA || marker == 0xD9 {
+            clean = true;
+            break;
+        }
+        if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
+            i += 2;
+            continue;
+        }
+        let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
+        if len < 2 {
+            break;
+        }
+        let end = (i + 2 + len).min(bytes.len());
+        let payload = &bytes[i + 4..end];
+        if marker == 0xE1 {
+            if let Some(t) = tiff_in(payload) {
+                blocks.push(Cow::Borrowed(t));
+            } else if let Some(x) = payload.strip_prefix(XMP_JPEG) {
+                xmp.push(String::from_utf8_lossy(x).into_owned());
+            }
+        }
+        i = end;
+    }
+    if blocks.is_empty() && !clean {
+        let window = &bytes[..bytes.len().min(128 << 10)];
+        if let Some(at) = find(window, b"Exif\0\0")
+            && let Some(t) = tiff_in(&bytes[at..])
+        {
+            blocks.push(Cow::Borrowed(t));
+        }
+    }
+    (blocks, xmp)
+}
+
+/// PNG: the `eXIf` chunk, ImageMagick's "Raw profile type exif" / "APP1" text chunks (hex,
+/// possibly compressed), and XMP in an `iTXt` chunk.
+fn png_blocks(bytes: &[u8]) -> (Vec<Cow<'_, [u8]>>, Vec<String>) {
+    let (mut blocks, mut xmp) = (Vec::new(), Vec::new());
+    let mut i = 8;
+    let mut chunks = 0;
+    while i + 8 <= bytes.len() && chunks < 100_000 {
+        chunks += 1;
+        let len = u32::from_be_bytes(bytes[i..i + 4].try_into().unwrap()) as usize;
+        let kind = &bytes[i + 4..i + 8];
+        let start = i + 8;
+        let end = start.saturating_add(len).min(bytes.len());
+        let data = &bytes[start..end];
+        match kind {
+            b"eXIf" => {
+                if let Some(t) = tiff_in(data) {
+                    blocks.push(Cow::Borrowed(t));
+                }
+            }
+            b"tEXt" | b"zTXt" | b"iTXt" => {
+                if let Some((key, text)) = png_text(kind, data) {
+                    let key = key.to_ascii_lowercase();
+                    if key == "raw profile type exif" || key == "raw profile type app1" {
+                        if let Some(raw) = raw_profile(&text)
+                            && let Some(t) = tiff_in(&raw)
+                        {
+                            blocks.push(Cow::Owned(t.to_vec()));
+                        }
+                    } else if key == "xml:com.adobe.xmp" {
+                        xmp.push(String::from_utf8_lossy(&text).into_owned());
+                    }
+                }
+            }
+            b"IEND" => break,
+            _ => {}
+        }
+        if end < start.saturating_add(len) {
+            break; // the file ends inside this chunk
+        }
+        i = end + 4; // CRC
+    }
+    (blocks, xmp)
+}
+
+/// A text chunk's keyword and text, inflated where compressed.
+fn png_text(kind: &[u8], data: &[u8]) -> Option<(String, Vec<u8>)> {
+    let nul = data.iter().position(|&b| b == 0)?;
+    let key = String::from_utf8_lossy(&data[..nul]).into_owned();
+    let rest = &data[nul + 1..];
+    let text = match kind {
+        b"tEXt" => rest.to_vec(),
+        b"zTXt" => inflate(rest.get(1..)?)?,
+        _ => {
+            // iTXt: compression flag, method, language\0, translated keyword\0, text.
+            let (&flag, rest) = rest.split_first()?;
+            let rest = rest.get(1..)?;
+            let lang_end = rest.iter().position(|&b| b == 0)?;
+            let rest = &rest[lang_end + 1..];
+            let tk_end = rest.iter().position(|&b| b == 0)?;
+            let text = &rest[tk_end + 1..];
+            if flag == 1 {
+                inflate(text)?
+            } else {
+                text.to_vec()
+            }
         }
     };
-    let (mut capture_local, mut capture_offset, mut capture_subsec) = (None, None, None);
+    Some((key, text))
+}
+
+fn inflate(data: &[u8]) -> Option<Vec<u8>> {
+    miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(data, MAX_BLOCK).ok()
+}
+
+/// ImageMagick's raw profile: `\n<name>\n<decimal length>\n<hex digits, wrapped>`.
+fn raw_profile(text: &[u8]) -> Option<Vec<u8>> {
+    let s = std::str::from_utf8(text).ok()?;
+    let mut lines = s.trim_start_matches('\n').splitn(3, '\n');
+    let _name = lines.next()?;
+    let len: usize = lines.next()?.trim().parse().ok()?;
+    let hex = lines.next()?;
+    let len = len.min(MAX_BLOCK);
+    let mut out = Vec::with_capacity(len);
+    let mut digits = hex.bytes().filter(|b| !b.is_ascii_whitespace());
+    while out.len() < len {
+        let (Some(a), Some(b)) = (digits.next(), digits.next()) else {
+            break;
+        };
+        let v = |c: u8| (c as char).to_digit(16);
+        out.push((v(a)? * 16 + v(b)?) as u8);
+    }
+    Some(out)
+}
+
+/// WebP: the `EXIF` and `XMP ` chunks of the RIFF container.
+fn webp_blocks(bytes: &[u8]) -> (Vec<Cow<'_, [u8]>>, Vec<String>) {
+    let (mut blocks, mut xmp) = (Vec::new(), Vec::new());
+    let mut i = 12;
+    let mut chunks = 0;
+    while i + 8 <= bytes.len() && chunks < 100_000 {
+        chunks += 1;
+        let kind = &bytes[i..i + 4];
+        let len = u32::from_le_bytes(bytes[i + 4..i + 8].try_into().unwrap()) as usize;
+        let start = i + 8;
+        let end = start.saturating_add(len).min(bytes.len());
+        let data = &bytes[start..end];
+        match kind {
+            b"EXIF" => {
+                if let Some(t) = tiff_in(data) {
+                    blocks.push(Cow::Borrowed(t));
+                }
+            }
+            b"XMP " => xmp.push(String::from_utf8_lossy(data).into_owned()),
+            _ => {}
+        }
+        i = end + (len & 1);
+    }
+    (blocks, xmp)
+}
+
+/// HEIF/AVIF: kamadak-exif finds the Exif item through the box structure.
+fn heif_blocks(bytes: &[u8]) -> Vec<Cow<'_, [u8]>> {
+    // read_from_container parses; we need the TIFF block to parse tolerantly ourselves, so let
+    // it find the block and hand the raw buffer back.
+    match exif::Reader::new()
+        .continue_on_error(true)
+        .read_from_container(&mut std::io::Cursor::new(bytes))
+    {
+        Ok(exif) => vec![Cow::Owned(exif.buf().to_vec())],
+        Err(exif::Error::PartialResult(p)) => vec![Cow::Owned(p.into_inner().0.buf().to_vec())],
+        Err(_) => Vec::new(),
+    }
+}
+
+/// An XMP packet stored as a whole inside a container we do not walk (a HEIF `mime` item):
+/// found by its own markers in the first megabytes.
+fn embedded_xmp(bytes: &[u8]) -> Vec<String> {
+    let window = &bytes[..bytes.len().min(4 << 20)];
+    let Some(start) = find(window, b"<x:xmpmeta") else {
+        return Vec::new();
+    };
+    let rest = &window[start..];
+    let end = find(rest, b"</x:xmpmeta>").map_or(rest.len(), |e| e + 12);
+    vec![String::from_utf8_lossy(&rest[..end]).into_owned()]
+}
+
+/// XMP stored in a TIFF (tag 700, XMLPacket), as RAW and TIFF files often do.
+fn tiff_xmp_packet(exif: &Exif) -> Option<String> {
+    let f = exif.get_field(Tag(Context::Tiff, 700), In::PRIMARY)?;
+    match &f.value {
+        Value::Byte(b) | Value::Undefined(b, _) => Some(String::from_utf8_lossy(b).into_owned()),
+        Value::Ascii(v) => Some(v.iter().map(|s| String::from_utf8_lossy(s)).collect()),
+        _ => None,
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The text of an EXIF field that should be ASCII, as writers actually store it (ASCII,
+/// UNDEFINED or BYTE), trimmed of NULs and blanks; `None` when empty.
+fn text(exif: &Exif, tag: Tag) -> Option<String> {
+    let f = exif.get_field(tag, In::PRIMARY)?;
+    let raw: Cow<[u8]> = match &f.value {
+        Value::Ascii(v) => Cow::Owned(
+            v.iter()
+                .find(|s| s.iter().any(|&b| b != 0 && b != b' '))?
+                .clone(),
+        ),
+        Value::Undefined(b, _) | Value::Byte(b) => Cow::Borrowed(b.as_slice()),
+        _ => return None,
+    };
+    let s = String::from_utf8_lossy(&raw);
+    let s = s.trim_matches(|c: char| c == '\0' || c.is_whitespace());
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+fn facts(exif: &Exif) -> ExifFacts {
+    let mut out = ExifFacts::default();
     for (dt_tag, off_tag, sub_tag) in [
         (
             Tag::DateTimeOriginal,
@@ -62,95 +429,265 @@ fn facts(exif: &Exif) -> ExifFacts {
             Tag::SubSecTimeDigitized,
         ),
     ] {
-        if let Some(local) = ascii(dt_tag).and_then(|s| parse_exif_datetime(&s)) {
-            capture_local = Some(local);
-            capture_offset = ascii(off_tag)
-                .or_else(|| ascii(Tag::OffsetTime))
-                .and_then(|s| crate::dates::parse_offset(&s));
-            capture_subsec = ascii(sub_tag).filter(|s| s.bytes().all(|b| b.is_ascii_digit()));
+        if let Some(stamp) = text(exif, dt_tag).and_then(|s| parse_stamp(&s)) {
+            out.capture_local = Some(stamp.local);
+            out.capture_offset = stamp.offset.or_else(|| {
+                text(exif, off_tag)
+                    .or_else(|| text(exif, Tag::OffsetTime))
+                    .and_then(|s| crate::dates::parse_offset(&s))
+            });
+            out.capture_subsec = stamp
+                .subsec
+                .or_else(|| text(exif, sub_tag).filter(|s| s.bytes().all(|b| b.is_ascii_digit())));
+            out.capture_source = Some(CaptureSource::Exif);
             break;
         }
     }
-    let gps = gps_coord(exif, Tag::GPSLatitude, Tag::GPSLatitudeRef, 90.0).zip(gps_coord(
-        exif,
-        Tag::GPSLongitude,
-        Tag::GPSLongitudeRef,
-        180.0,
-    ));
-    let gps_alt = match field(Tag::GPSAltitude).map(|f| &f.value) {
-        Some(Value::Rational(r)) if r.first().is_some_and(|r| r.denom != 0) => {
-            let below = matches!(field(Tag::GPSAltitudeRef).map(|f| &f.value), Some(Value::Byte(b)) if b.first() == Some(&1));
-            let v = r[0].to_f64();
-            Some(if below { -v } else { v })
-        }
-        _ => None,
-    };
-    let orientation = field(Tag::Orientation)
-        .and_then(|f| f.value.get_uint(0))
-        .and_then(|v| u16::try_from(v).ok())
-        .filter(|v| (1..=8).contains(v));
-    let pixel_size = field(Tag::PixelXDimension)
-        .and_then(|f| f.value.get_uint(0))
-        .zip(field(Tag::PixelYDimension).and_then(|f| f.value.get_uint(0)))
-        .filter(|(w, h)| *w > 0 && *h > 0);
-    ExifFacts {
-        capture_local,
-        capture_offset,
-        capture_subsec,
-        gps,
-        gps_alt,
-        make: ascii(Tag::Make),
-        model: ascii(Tag::Model),
-        serial: ascii(Tag::BodySerialNumber),
-        orientation,
-        pixel_size,
+    let lat = gps_coord(exif, Tag::GPSLatitude, Tag::GPSLatitudeRef, 90.0);
+    let lon = gps_coord(exif, Tag::GPSLongitude, Tag::GPSLongitudeRef, 180.0);
+    out.gps = lat.zip(lon);
+    if out.gps.is_some() {
+        out.gps_alt = number(exif, Tag::GPSAltitude).map(|v| {
+            let below = exif
+                .get_field(Tag::GPSAltitudeRef, In::PRIMARY)
+                .and_then(|f| f.value.get_uint(0))
+                .is_some_and(|r| r == 1);
+            if below && v > 0.0 { -v } else { v }
+        });
     }
+    out.orientation = number(exif, Tag::Orientation)
+        .filter(|v| v.fract() == 0.0 && (1.0..=8.0).contains(v))
+        .map(|v| v as u16);
+    let dim = |tag: Tag| {
+        exif.get_field(tag, In::PRIMARY)
+            .and_then(|f| f.value.get_uint(0))
+    };
+    out.pixel_size = dim(Tag::PixelXDimension)
+        .zip(dim(Tag::PixelYDimension))
+        .filter(|(w, h)| *w > 0 && *h > 0);
+    out.make = text(exif, Tag::Make);
+    out.model = text(exif, Tag::Model);
+    out.serial =
+        text(exif, Tag::BodySerialNumber).or_else(|| text(exif, Tag(Context::Tiff, 0xC62F)));
+    out
 }
 
-/// `2022:01:04 19:32:10` (also with `-` separators); anything impossible is `None`.
-pub fn parse_exif_datetime(s: &str) -> Option<NaiveDateTime> {
-    let b = s.trim().as_bytes();
-    if b.len() < 19 {
+/// A number written as a (signed) rational, float, integer or text.
+fn number(exif: &Exif, tag: Tag) -> Option<f64> {
+    let f = exif.get_field(tag, In::PRIMARY)?;
+    let v = match &f.value {
+        Value::Rational(r) => r.first().filter(|r| r.denom != 0)?.to_f64(),
+        Value::SRational(r) => r.first().filter(|r| r.denom != 0)?.to_f64(),
+        Value::Double(d) => *d.first()?,
+        Value::Float(d) => *d.first()? as f64,
+        Value::Ascii(_) | Value::Undefined(..) => text(exif, tag)?.trim().parse().ok()?,
+        Value::SLong(v) => *v.first()? as f64,
+        Value::SShort(v) => *v.first()? as f64,
+        Value::SByte(v) => *v.first()? as f64,
+        other => other.get_uint(0)? as f64,
+    };
+    v.is_finite().then_some(v)
+}
+
+/// A GPS coordinate in decimal degrees, signed by its reference (S and W negative). Written as
+/// degrees/minutes/seconds rationals (the standard), fewer parts, signed rationals, doubles, or
+/// text (`"43.238"`, `"43,14.28"`, `"43 14 17.28"`, `"43°14'17.28\"N"`).
+fn gps_coord(exif: &Exif, tag: Tag, ref_tag: Tag, max: f64) -> Option<f64> {
+    let f = exif.get_field(tag, In::PRIMARY)?;
+    let parts: Vec<f64> = match &f.value {
+        Value::Rational(r) => r
+            .iter()
+            .take(3)
+            .map(|r| (r.denom != 0).then(|| r.to_f64()))
+            .collect::<Option<_>>()?,
+        Value::SRational(r) => r
+            .iter()
+            .take(3)
+            .map(|r| (r.denom != 0).then(|| r.to_f64()))
+            .collect::<Option<_>>()?,
+        Value::Double(d) => d.iter().take(3).copied().collect(),
+        Value::Float(d) => d.iter().take(3).map(|&v| v as f64).collect(),
+        Value::Ascii(_) | Value::Undefined(..) | Value::Byte(_) => {
+            let s = text(exif, tag)?;
+            let (parts, hemisphere) = parse_coord_text(&s)?;
+            if hemisphere {
+                let v = -dms(&parts)?.abs();
+                return (v.abs() <= max).then_some(v);
+            }
+            parts
+        }
+        _ => return None,
+    };
+    let v = dms(&parts)?;
+    let negative_ref = text(exif, ref_tag)
+        .and_then(|r| r.chars().next())
+        .is_some_and(|c| matches!(c, 'S' | 's' | 'W' | 'w'));
+    let v = if negative_ref { -v.abs() } else { v };
+    (v.abs() <= max).then_some(v)
+}
+
+fn dms(parts: &[f64]) -> Option<f64> {
+    if parts.is_empty() || parts.iter().any(|p| !p.is_finite()) {
         return None;
     }
-    let n = |r: std::ops::Range<usize>| -> Option<u32> {
-        let part = std::str::from_utf8(&b[r]).ok()?;
+    let sign = if parts[0] < 0.0 { -1.0 } else { 1.0 };
+    let v = parts[0].abs()
+        + parts.get(1).map_or(0.0, |m| m.abs() / 60.0)
+        + parts.get(2).map_or(0.0, |s| s.abs() / 3600.0);
+    Some(sign * v)
+}
+
+/// Numbers in a textual coordinate, and whether it names a southern or western hemisphere.
+fn parse_coord_text(s: &str) -> Option<(Vec<f64>, bool)> {
+    let hemisphere = s.chars().any(|c| matches!(c, 'S' | 's' | 'W' | 'w'));
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    for c in s.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() || c == '.' || (c == '-' && cur.is_empty() && parts.is_empty()) {
+            cur.push(c);
+        } else if !cur.is_empty() {
+            parts.push(cur.parse::<f64>().ok()?);
+            cur.clear();
+            if parts.len() > 3 {
+                return None;
+            }
+        }
+    }
+    (!parts.is_empty()).then_some((parts, hemisphere))
+}
+
+/// A capture time as written in EXIF or XMP.
+#[derive(Debug, PartialEq)]
+pub struct Stamp {
+    pub local: NaiveDateTime,
+    pub offset: Option<FixedOffset>,
+    pub subsec: Option<String>,
+}
+
+/// `2022:01:04 19:32:10` and the forms writers produce besides it: `-` or `/` in the date, `T`
+/// before the time, no seconds, trailing sub-seconds, an offset or `Z`. Anything impossible
+/// (`0000:00:00`, blanks, 30 February, 25 o'clock, before 1800) is `None`.
+pub fn parse_stamp(s: &str) -> Option<Stamp> {
+    let s = s.trim().trim_matches('\0');
+    let b = s.as_bytes();
+    if b.len() < 16 {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = std::str::from_utf8(b.get(r)?).ok()?;
         part.bytes()
             .all(|c| c.is_ascii_digit())
             .then(|| part.parse().ok())?
     };
-    let date = NaiveDate::from_ymd_opt(n(0..4)? as i32, n(5..7)?, n(8..10)?)?;
-    if date.year_ce().1 < 1800 {
+    let sep_ok = |i: usize, set: &[u8]| b.get(i).is_some_and(|c| set.contains(c));
+    if !(sep_ok(4, b":-/") && sep_ok(7, b":-/") && sep_ok(10, b" T") && sep_ok(13, b":")) {
         return None;
     }
-    let time = NaiveTime::from_hms_opt(n(11..13)?, n(14..16)?, n(17..19)?)?;
-    Some(date.and_time(time))
+    let date = NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    if chrono::Datelike::year(&date) < 1800 {
+        return None;
+    }
+    let (hour, minute) = (num(11..13)?, num(14..16)?);
+    let mut rest = &s[16..];
+    let mut second = 0;
+    if let Some(r) = rest.strip_prefix(':') {
+        second = r.get(..2).and_then(|d| {
+            d.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| d.parse().ok())?
+        })?;
+        rest = &r[2..];
+    }
+    let time = NaiveTime::from_hms_opt(hour, minute, second)?;
+    let mut subsec = None;
+    if let Some(r) = rest.strip_prefix('.') {
+        let digits: String = r.chars().take_while(|c| c.is_ascii_digit()).collect();
+        rest = &r[digits.len()..];
+        subsec = (!digits.is_empty()).then_some(digits);
+    }
+    let rest = rest.trim();
+    let offset = if rest.is_empty() {
+        None
+    } else if rest == "Z" {
+        FixedOffset::east_opt(0)
+    } else {
+        Some(crate::dates::parse_offset(rest)?)
+    };
+    Some(Stamp {
+        local: date.and_time(time),
+        offset,
+        subsec,
+    })
 }
 
-use chrono::Datelike;
+/// `2022:01:04 19:32:10` (also with `-` separators); anything impossible is `None`.
+pub fn parse_exif_datetime(s: &str) -> Option<NaiveDateTime> {
+    parse_stamp(s).map(|s| s.local)
+}
 
-fn gps_coord(exif: &Exif, tag: Tag, ref_tag: Tag, max: f64) -> Option<f64> {
-    let f = exif.get_field(tag, In::PRIMARY)?;
-    let Value::Rational(parts) = &f.value else {
-        return None;
-    };
-    if parts.len() < 3 || parts.iter().take(3).any(|r| r.denom == 0) {
-        return None;
+/// The capture time an XMP packet states: `exif:DateTimeOriginal`, else `xmp:CreateDate`, as
+/// an attribute or an element. Only values with a time of day count (a date alone is not a
+/// capture time). `photoshop:DateCreated` is the content's date and is not read here.
+fn xmp_facts(packet: &str) -> ExifFacts {
+    let mut out = ExifFacts::default();
+    for name in ["exif:DateTimeOriginal", "xmp:CreateDate"] {
+        if let Some(stamp) = xmp_value(packet, name).and_then(|v| parse_stamp(&v)) {
+            out.capture_local = Some(stamp.local);
+            out.capture_offset = stamp.offset;
+            out.capture_subsec = stamp.subsec;
+            out.capture_source = Some(CaptureSource::Xmp);
+            break;
+        }
     }
-    let v = parts[0].to_f64() + parts[1].to_f64() / 60.0 + parts[2].to_f64() / 3600.0;
-    let sign = match exif.get_field(ref_tag, In::PRIMARY).map(|f| &f.value) {
-        Some(Value::Ascii(r)) => match r.first().and_then(|s| s.first()) {
-            Some(b'S') | Some(b's') | Some(b'W') | Some(b'w') => -1.0,
-            _ => 1.0,
-        },
-        _ => 1.0,
+    out.orientation = xmp_value(packet, "tiff:Orientation")
+        .and_then(|v| v.parse().ok())
+        .filter(|v| (1..=8).contains(v));
+    out.make = xmp_value(packet, "tiff:Make").filter(|s| !s.is_empty());
+    out.model = xmp_value(packet, "tiff:Model").filter(|s| !s.is_empty());
+    let coord = |name: &str, max: f64| {
+        // XMP writes "43,14.28N" (degrees, decimal minutes, hemisphere).
+        let v = xmp_value(packet, name)?;
+        let (parts, negative) = parse_coord_text(&v)?;
+        let d = dms(&parts)?;
+        let d = if negative { -d } else { d };
+        (d.abs() <= max).then_some(d)
     };
-    (v.is_finite() && v <= max).then_some(sign * v)
+    out.gps = coord("exif:GPSLatitude", 90.0).zip(coord("exif:GPSLongitude", 180.0));
+    out
+}
+
+/// The value of a simple XMP property: `name="value"` or `<name>value</name>`.
+fn xmp_value(packet: &str, name: &str) -> Option<String> {
+    let mut from = 0;
+    while let Some(at) = packet[from..].find(name) {
+        let start = from + at;
+        let after = &packet[start + name.len()..];
+        from = start + name.len();
+        // Not a longer name that starts the same way, nor a closing tag.
+        if packet[..start].ends_with("</") {
+            continue;
+        }
+        let trimmed = after.trim_start();
+        if let Some(r) = trimmed.strip_prefix('=') {
+            let r = r.trim_start();
+            let quote = r.chars().next()?;
+            if quote != '"' && quote != '\'' {
+                continue;
+            }
+            let end = r[1..].find(quote)?;
+            return Some(r[1..1 + end].trim().to_string());
+        }
+        if let Some(r) = after.strip_prefix('>') {
+            let end = r.find('<')?;
+            return Some(r[..end].trim().to_string());
+        }
+    }
+    None
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse_exif_datetime;
+    use super::*;
 
     #[test]
     fn garbage_dates_are_unknown() {
@@ -158,11 +695,365 @@ mod tests {
         assert!(parse_exif_datetime("    :  :     :  :  ").is_none());
         assert!(parse_exif_datetime("2022:02:30 10:00:00").is_none());
         assert!(parse_exif_datetime("2022:01:04 25:00:00").is_none());
+        assert!(parse_exif_datetime("2022:01:04").is_none());
         assert_eq!(
             parse_exif_datetime("2022:01:04 19:32:10")
                 .unwrap()
                 .to_string(),
             "2022-01-04 19:32:10"
         );
+    }
+
+    #[test]
+    fn dates_as_writers_write_them() {
+        let check = |s: &str, local: &str, off: Option<i32>, sub: Option<&str>| {
+            let st = parse_stamp(s).unwrap_or_else(|| panic!("{s}"));
+            assert_eq!(st.local.to_string(), local, "{s}");
+            assert_eq!(st.offset.map(|o| o.local_minus_utc()), off, "{s}");
+            assert_eq!(st.subsec.as_deref(), sub, "{s}");
+        };
+        check(
+            "2022-01-04T19:32:10+06:00",
+            "2022-01-04 19:32:10",
+            Some(21600),
+            None,
+        );
+        check(
+            "2022-01-04T19:32:10.25Z",
+            "2022-01-04 19:32:10",
+            Some(0),
+            Some("25"),
+        );
+        check("2022:01:04 19:32", "2022-01-04 19:32:00", None, None);
+        check("2022/01/04 19:32:10\0", "2022-01-04 19:32:10", None, None);
+        assert!(parse_stamp("2022-01-04T19:32:10 nonsense").is_none());
+    }
+
+    #[test]
+    fn coordinates_written_as_text() {
+        let c = |s: &str| parse_coord_text(s).and_then(|(p, h)| dms(&p).map(|v| (v, h)));
+        assert_eq!(c("43.238"), Some((43.238, false)));
+        let (v, _) = c("43,14.28").unwrap();
+        assert!((v - 43.238).abs() < 1e-9);
+        let (v, h) = c("76°56'42\" W").unwrap();
+        assert!((v - 76.945).abs() < 1e-9 && h);
+        assert_eq!(c("N/A"), None);
+    }
+
+    #[test]
+    fn xmp_values_as_attributes_and_elements() {
+        let a = r#"<rdf:Description exif:DateTimeOriginal="2022-01-04T19:32:10+06:00" xmp:CreateDate='2021-01-01T00:00:00'/>"#;
+        let f = xmp_facts(a);
+        assert_eq!(f.capture_local.unwrap().to_string(), "2022-01-04 19:32:10");
+        assert_eq!(f.capture_offset.unwrap().local_minus_utc(), 21600);
+        assert_eq!(f.capture_source, Some(CaptureSource::Xmp));
+        let e = "<x><xmp:CreateDate>2022-01-05T09:15:00</xmp:CreateDate><photoshop:DateCreated>2020-01-01</photoshop:DateCreated></x>";
+        let f = xmp_facts(e);
+        assert_eq!(f.capture_local.unwrap().to_string(), "2022-01-05 09:15:00");
+        assert_eq!(f.capture_offset, None);
+        // The content's date is not a capture time, and a date without a time is not one either.
+        let p = r#"<d photoshop:DateCreated="2022-01-04T19:00:00" xmp:CreateDate="2022-01-04"/>"#;
+        assert_eq!(xmp_facts(p).capture_local, None);
+    }
+
+    #[test]
+    fn imagemagick_raw_profile() {
+        let text = b"\nexif\n      10\n457869660000\n4d4d002a";
+        assert_eq!(raw_profile(text).unwrap(), b"Exif\0\0MM\0*".to_vec());
+    }
+
+    /// A little-endian TIFF block built entry by entry, so that each defect real writers
+    /// produce can be placed exactly. Values longer than 4 bytes go into a data area after the
+    /// IFDs; `bad_offset` entries point past the end instead.
+    /// tag, type, count, value, value offset out of range
+    type Entry = (u16, u16, u32, Vec<u8>, bool);
+
+    struct Tiff {
+        ifds: Vec<Vec<Entry>>,
+        next: Vec<u32>,
+    }
+
+    const ASCII: u16 = 2;
+    const SHORT: u16 = 3;
+    const LONG: u16 = 4;
+    const RATIONAL: u16 = 5;
+
+    fn ascii(s: &str) -> (u16, u32, Vec<u8>) {
+        let mut d = s.as_bytes().to_vec();
+        d.push(0);
+        (ASCII, d.len() as u32, d)
+    }
+
+    fn rationals(v: &[(u32, u32)]) -> (u16, u32, Vec<u8>) {
+        let d = v
+            .iter()
+            .flat_map(|(n, d)| [n.to_le_bytes(), d.to_le_bytes()].concat())
+            .collect();
+        (RATIONAL, v.len() as u32, d)
+    }
+
+    impl Tiff {
+        /// Lays out IFD i at a fixed place; pointer entries (0x8769, 0x8825) name IFD indexes.
+        fn bytes(&self) -> Vec<u8> {
+            let sizes: Vec<usize> = self.ifds.iter().map(|e| 2 + e.len() * 12 + 4).collect();
+            let mut at = vec![8usize];
+            for s in &sizes {
+                at.push(at.last().unwrap() + s);
+            }
+            let mut data_at = *at.last().unwrap();
+            let mut out = b"II*\0".to_vec();
+            out.extend(8u32.to_le_bytes());
+            let mut data: Vec<u8> = Vec::new();
+            for (i, entries) in self.ifds.iter().enumerate() {
+                out.extend((entries.len() as u16).to_le_bytes());
+                for (tag, typ, count, value, bad) in entries {
+                    out.extend(tag.to_le_bytes());
+                    out.extend(typ.to_le_bytes());
+                    out.extend(count.to_le_bytes());
+                    if *tag == 0x8769 || *tag == 0x8825 {
+                        let target = u32::from_le_bytes(value[..4].try_into().unwrap());
+                        out.extend((at[target as usize] as u32).to_le_bytes());
+                    } else if *bad {
+                        out.extend(0xFFFF_FF00u32.to_le_bytes());
+                    } else if value.len() <= 4 {
+                        let mut v = value.clone();
+                        v.resize(4, 0);
+                        out.extend(v);
+                    } else {
+                        out.extend((data_at as u32).to_le_bytes());
+                        data.extend(value);
+                        data_at += value.len();
+                    }
+                }
+                let next = self.next.get(i).copied().unwrap_or(0);
+                let next = if next == u32::MAX { at[i] as u32 } else { next };
+                out.extend(next.to_le_bytes());
+            }
+            out.extend(data);
+            out
+        }
+    }
+
+    fn entry(tag: u16, (typ, count, data): (u16, u32, Vec<u8>)) -> Entry {
+        (tag, typ, count, data, false)
+    }
+
+    fn short(tag: u16, v: u16) -> Entry {
+        (tag, SHORT, 1, v.to_le_bytes().to_vec(), false)
+    }
+
+    fn pointer(tag: u16, ifd: u32) -> Entry {
+        (tag, LONG, 1, ifd.to_le_bytes().to_vec(), false)
+    }
+
+    /// IFD0 (make, model, orientation 6), the Exif IFD (capture time, offset, sub-seconds) and
+    /// the GPS IFD (Almaty, 850 m).
+    fn camera() -> Tiff {
+        Tiff {
+            ifds: vec![
+                vec![
+                    entry(0x010F, ascii("Apple")),
+                    entry(0x0110, ascii("iPhone 13 Pro")),
+                    short(0x0112, 6),
+                    pointer(0x8769, 1),
+                    pointer(0x8825, 2),
+                ],
+                vec![
+                    entry(0x9003, ascii("2022:01:04 19:32:10")),
+                    entry(0x9011, ascii("+06:00")),
+                    entry(0x9291, ascii("123")),
+                ],
+                vec![
+                    entry(0x0001, ascii("N")),
+                    entry(0x0002, rationals(&[(43, 1), (14, 1), (1680, 100)])),
+                    entry(0x0003, ascii("E")),
+                    entry(0x0004, rationals(&[(76, 1), (56, 1), (4200, 100)])),
+                    (0x0005, 1, 1, vec![0], false),
+                    entry(0x0006, rationals(&[(850, 1)])),
+                ],
+            ],
+            next: vec![0, 0, 0],
+        }
+    }
+
+    fn read_tiff(t: &Tiff) -> Read {
+        read(&t.bytes(), Format::Tiff)
+    }
+
+    fn assert_camera(r: &Read) {
+        let f = &r.facts;
+        assert_eq!(f.capture_local.unwrap().to_string(), "2022-01-04 19:32:10");
+        assert_eq!(f.capture_offset.unwrap().local_minus_utc(), 6 * 3600);
+        assert_eq!(f.capture_source, Some(CaptureSource::Exif));
+        let (lat, lon) = f.gps.unwrap();
+        assert!(
+            (lat - 43.238).abs() < 1e-6 && (lon - 76.945).abs() < 1e-6,
+            "{lat} {lon}"
+        );
+        assert_eq!(f.orientation, Some(6));
+        assert_eq!(f.make.as_deref(), Some("Apple"));
+    }
+
+    #[test]
+    fn a_well_formed_block_reads_whole() {
+        let r = read_tiff(&camera());
+        assert_camera(&r);
+        assert_eq!(r.facts.capture_subsec.as_deref(), Some("123"));
+        assert_eq!(r.facts.gps_alt, Some(850.0));
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    }
+
+    #[test]
+    fn a_next_ifd_pointer_in_a_sub_ifd_costs_nothing() {
+        // Pillow and other libraries write a non-zero next pointer after the Exif IFD.
+        let mut t = camera();
+        t.next = vec![0, 8, 0];
+        let r = read_tiff(&t);
+        assert_camera(&r);
+        assert!(r.warnings.is_empty(), "nothing was lost: {:?}", r.warnings);
+    }
+
+    #[test]
+    fn a_loop_ends_and_costs_nothing() {
+        let mut t = camera();
+        t.next = vec![u32::MAX, u32::MAX, 0]; // IFD0 and the Exif IFD point at themselves
+        assert_camera(&read_tiff(&t));
+    }
+
+    #[test]
+    fn an_entry_pointing_out_of_range_costs_that_entry() {
+        let mut t = camera();
+        t.ifds[0][1].4 = true; // the model's value lies past the end
+        let r = read_tiff(&t);
+        assert_camera(&r);
+        assert_eq!(r.facts.model, None);
+        assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+        assert!(r.warnings[0].contains("lost"), "{:?}", r.warnings);
+    }
+
+    #[test]
+    fn a_truncated_gps_ifd_costs_the_position_only() {
+        let t = camera();
+        let mut b = t.bytes();
+        // Point the GPS IFD past the end: its count cannot be read.
+        let gps_ptr_at = 8 + 2 + 4 * 12 + 8;
+        let past_end = (b.len() as u32 + 10).to_le_bytes();
+        b[gps_ptr_at..gps_ptr_at + 4].copy_from_slice(&past_end);
+        let r = read(&b, Format::Tiff);
+        assert_eq!(r.facts.gps, None);
+        assert_eq!(
+            r.facts.capture_local.unwrap().to_string(),
+            "2022-01-04 19:32:10"
+        );
+        assert_eq!(r.facts.orientation, Some(6));
+        assert!(!r.warnings.is_empty());
+    }
+
+    #[test]
+    fn gps_written_as_text_and_as_signed_degrees() {
+        let mut t = camera();
+        t.ifds[2][1] = entry(0x0002, ascii("43.238"));
+        t.ifds[2][3] = entry(0x0004, ascii("76 56 42"));
+        t.ifds[2][2] = entry(0x0003, ascii("W"));
+        let (lat, lon) = read_tiff(&t).facts.gps.unwrap();
+        assert!((lat - 43.238).abs() < 1e-9);
+        assert!((lon + 76.945).abs() < 1e-9, "west is negative: {lon}");
+    }
+
+    #[test]
+    fn exif_in_jpeg_png_text_and_webp() {
+        let tiff = camera().bytes();
+        // JPEG: an XMP APP1 first, then the Exif APP1.
+        let xmp = [XMP_JPEG, b"<x xmp:CreateDate='2000-01-01T00:00:00'/>"].concat();
+        let mut j = vec![0xFF, 0xD8];
+        for payload in [xmp, [b"Exif\0\0".as_slice(), &tiff].concat()] {
+            j.extend([0xFF, 0xE1]);
+            j.extend(((payload.len() + 2) as u16).to_be_bytes());
+            j.extend(payload);
+        }
+        j.extend([0xFF, 0xDA, 0, 2]);
+        assert_camera(&read(&j, Format::Jpeg));
+        // PNG with ImageMagick's raw profile in a zTXt chunk.
+        let exif = [b"Exif\0\0".as_slice(), &tiff].concat();
+        let hex: String = exif.iter().map(|b| format!("{b:02x}")).collect();
+        let text = format!("\nexif\n{:8}\n{}\n", exif.len(), hex);
+        let z = miniz_oxide::deflate::compress_to_vec_zlib(text.as_bytes(), 6);
+        let mut chunk = b"Raw profile type exif\0\0".to_vec();
+        chunk.extend(z);
+        let mut p = b"\x89PNG\r\n\x1a\n".to_vec();
+        p.extend((chunk.len() as u32).to_be_bytes());
+        p.extend(b"zTXt");
+        p.extend(&chunk);
+        p.extend([0; 4]);
+        assert_camera(&read(&p, Format::Png));
+        // WebP with an EXIF chunk that has no `Exif` header.
+        let mut w = b"RIFF\0\0\0\0WEBP".to_vec();
+        w.extend(b"EXIF");
+        w.extend((tiff.len() as u32).to_le_bytes());
+        w.extend(&tiff);
+        assert_camera(&read(&w, Format::Webp));
+    }
+
+    #[test]
+    fn xmp_fills_a_capture_time_exif_lacks() {
+        let mut t = camera();
+        t.ifds[1].clear();
+        t.ifds[1].push(entry(0xA420, ascii("unique")));
+        let xmp = [
+            XMP_JPEG,
+            b"<rdf:Description exif:DateTimeOriginal='2022-01-05T09:15:00'/>",
+        ]
+        .concat();
+        let mut j = vec![0xFF, 0xD8];
+        for payload in [[b"Exif\0\0".as_slice(), &t.bytes()].concat(), xmp] {
+            j.extend([0xFF, 0xE1]);
+            j.extend(((payload.len() + 2) as u16).to_be_bytes());
+            j.extend(payload);
+        }
+        let f = read(&j, Format::Jpeg).facts;
+        assert_eq!(f.capture_local.unwrap().to_string(), "2022-01-05 09:15:00");
+        assert_eq!(f.capture_offset, None);
+        assert_eq!(f.capture_source, Some(CaptureSource::Xmp));
+        assert_eq!(
+            f.make.as_deref(),
+            Some("Apple"),
+            "EXIF still gives the rest"
+        );
+    }
+
+    /// A seeded mutation run over every container: no panic, and every call returns.
+    #[test]
+    fn mutations_never_panic() {
+        let tiff = camera().bytes();
+        let mut j = vec![0xFF, 0xD8, 0xFF, 0xE1];
+        j.extend(((tiff.len() + 8) as u16).to_be_bytes());
+        j.extend(b"Exif\0\0");
+        j.extend(&tiff);
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut rnd = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for (base, format) in [(tiff.clone(), Format::Tiff), (j, Format::Jpeg)] {
+            for _ in 0..3000 {
+                let mut m = base.clone();
+                for _ in 0..1 + rnd() % 6 {
+                    let i = (rnd() as usize) % m.len();
+                    match rnd() % 3 {
+                        0 => m[i] ^= 1 << (rnd() % 8),
+                        1 => m[i] = rnd() as u8,
+                        _ => m[i] = 0xFF,
+                    }
+                }
+                if rnd() % 4 == 0 {
+                    m.truncate((rnd() as usize) % m.len());
+                }
+                let _ = read(&m, format);
+                let _ = read(&m, Format::Png);
+                let _ = read(&m, Format::Webp);
+            }
+        }
     }
 }

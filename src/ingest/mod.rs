@@ -8,14 +8,18 @@
 
 mod bag;
 mod exif;
+mod heif;
+mod raw;
 mod render;
 mod sniff;
+mod video;
 mod walk;
 
 pub use bag::{Conflict, Merged};
-pub use exif::{ExifFacts, parse_exif_datetime};
+pub use exif::{ExifFacts, parse_exif_datetime, parse_stamp};
 pub use render::{MAX_PIXELS, PREVIEW_EDGE, THUMB_EDGE, encode_jpeg};
 pub use sniff::{Format, Kind, sniff};
+pub use video::VideoFacts;
 
 use crate::catalog::{Catalog, NewItem};
 use crate::error::{Error, Result};
@@ -50,6 +54,12 @@ pub struct Failed {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Warning {
     pub path: String,
     pub warning: String,
@@ -62,6 +72,8 @@ pub struct ImportReport {
     pub duplicates: Vec<Duplicate>,
     pub failed: Vec<Failed>,
     pub warnings: Vec<Warning>,
+    /// Files left out because they are not media (documents, sidecars): not failures.
+    pub skipped: Vec<Skipped>,
     pub cancelled: bool,
     /// Items whose catalogue data came in from an evidence bag.
     pub merged: Vec<Merged>,
@@ -75,6 +87,7 @@ impl ImportReport {
         self.duplicates.append(&mut other.duplicates);
         self.failed.append(&mut other.failed);
         self.warnings.append(&mut other.warnings);
+        self.skipped.append(&mut other.skipped);
         self.merged.append(&mut other.merged);
         self.conflicts.append(&mut other.conflicts);
         self.cancelled |= other.cancelled;
@@ -181,6 +194,12 @@ pub fn import(
         report.failed.push(Failed {
             path: show(&path),
             error,
+        });
+    }
+    for (path, reason) in plan.skipped {
+        report.skipped.push(Skipped {
+            path: show(&path),
+            reason,
         });
     }
     for (path, warning) in plan.warnings {
@@ -400,74 +419,40 @@ fn process(library: &Library, session: &Session, reader: Option<&Catalog>, path:
     };
     let kind = match sniff(&head, &ext) {
         Some(k) => k,
-        None => return reject("not a photo (unrecognised content)".into()),
-    };
-    let format = match kind {
-        Kind::NotPhoto(what) => return reject(format!("not a photo: it is {what}")),
-        Kind::Photo(f) | Kind::Undecodable(f) => f,
-    };
-    // A large original is read back whole only if it is to be decoded.
-    let owned;
-    let bytes: &[u8] = match (&source.content, kind) {
-        (Content::Memory(b), _) => b,
-        (Content::Staged(t), Kind::Photo(_)) => match std::fs::read(t) {
-            Ok(b) => {
-                owned = b;
-                &owned
-            }
-            Err(e) => {
-                return reject(format!(
-                    "cannot read back the copy ({})",
-                    crate::error::io_reason(&e)
-                ));
-            }
-        },
-        (Content::Staged(_), _) => &[],
+        None => return reject("not a photo or video (unrecognised content)".into()),
     };
     let mut warnings = Vec::new();
-    let exif = match (&source.content, format) {
-        // Formats that carry no EXIF kamadak-exif can read: nothing to warn about.
-        (_, Format::Gif | Format::Bmp) => ExifFacts::default(),
-        (Content::Staged(t), _) if bytes.is_empty() => std::fs::File::open(t)
-            .ok()
-            .and_then(|f| exif::read(&mut std::io::BufReader::new(f)).ok().flatten())
-            .unwrap_or_default(),
-        _ => match exif::read(&mut std::io::Cursor::new(bytes)) {
-            Ok(e) => e.unwrap_or_default(),
-            // RAW containers kamadak-exif does not know are kept without metadata, quietly.
-            Err(_) if matches!(kind, Kind::Undecodable(_)) => ExifFacts::default(),
-            Err(w) => {
-                warnings.push(w);
-                ExifFacts::default()
-            }
+    let described = match kind {
+        Kind::NotPhoto(what) => return reject(format!("not a photo or video: it is {what}")),
+        Kind::Video(container) => match describe_video(library, session, &source, container) {
+            Ok(d) => d,
+            Err(why) => return reject(why),
         },
-    };
-    let (width, height, has_preview) = match kind {
-        Kind::Photo(f) => match render::render(bytes, f, exif.orientation) {
-            Ok(r) => {
-                let written = write_derived(&library.thumb_path(&source.sha256), &r.thumb_jpeg)
-                    .and_then(|_| {
-                        write_derived(&library.preview_path(&source.sha256), &r.preview_jpeg)
-                    });
-                if let Err(e) = written {
-                    warnings.push(format!("no preview: {e}"));
-                }
-                (Some(r.width), Some(r.height), true)
+        Kind::Photo(format) => {
+            // A large original is read back whole: it is to be decoded.
+            let owned;
+            let bytes: &[u8] = match &source.content {
+                Content::Memory(b) => b,
+                Content::Staged(t) => match std::fs::read(t) {
+                    Ok(b) => {
+                        owned = b;
+                        &owned
+                    }
+                    Err(e) => {
+                        return reject(format!(
+                            "cannot read back the copy ({})",
+                            crate::error::io_reason(&e)
+                        ));
+                    }
+                },
+            };
+            match describe_photo(library, &source.sha256, bytes, format) {
+                Ok(d) => d,
+                Err(why) => return reject(why),
             }
-            Err(reason) => return reject(reason),
-        },
-        _ => {
-            warnings.push(format!(
-                "no preview: {} cannot be decoded yet; catalogued as evidence with its metadata",
-                format.name().to_uppercase()
-            ));
-            let size = exif.pixel_size.map(|(w, h)| match exif.orientation {
-                Some(5..=8) => (h, w),
-                _ => (w, h),
-            });
-            (size.map(|s| s.0), size.map(|s| s.1), false)
         }
     };
+    warnings.extend(described.warnings);
     let temp = match &source.content {
         Content::Staged(t) => t.clone(),
         Content::Memory(b) => match session.stage_bytes(b) {
@@ -476,7 +461,7 @@ fn process(library: &Library, session: &Session, reader: Option<&Catalog>, path:
         },
     };
     let item = NewItem {
-        stored_path: Vault::relative_path(&source.sha256, format.extension()),
+        stored_path: Vault::relative_path(&source.sha256, described.extension),
         sha256: source.sha256,
         original_name: path
             .file_name()
@@ -484,17 +469,209 @@ fn process(library: &Library, session: &Session, reader: Option<&Catalog>, path:
             .unwrap_or_default(),
         source_path: shown,
         size: source.size,
-        format: format.name().to_string(),
-        width,
-        height,
-        has_preview,
-        exif,
+        format: described.format,
+        media: described.media,
+        width: described.width,
+        height: described.height,
+        duration_s: described.duration_s,
+        has_preview: described.has_preview,
+        incomplete: described.incomplete,
+        exif: described.facts,
     };
     Done::Ready {
         item: Box::new(item),
         temp,
         warnings,
     }
+}
+
+/// What a worker learnt of one file, photo or video.
+struct Described {
+    format: String,
+    extension: &'static str,
+    media: crate::facts::Media,
+    width: Option<u32>,
+    height: Option<u32>,
+    duration_s: Option<f64>,
+    has_preview: bool,
+    incomplete: bool,
+    facts: ExifFacts,
+    warnings: Vec<String>,
+}
+
+/// The warning for a file whose picture ends early.
+pub const INCOMPLETE: &str = "incomplete: the file ends before the picture does";
+
+/// Reads a photo's metadata and makes its thumbnails. `Err` only when the file is not a photo
+/// after all (nothing decodes and no metadata is readable) or claims a bomb of a size.
+fn describe_photo(
+    library: &Library,
+    sha256: &str,
+    bytes: &[u8],
+    format: Format,
+) -> std::result::Result<Described, String> {
+    let meta = exif::read(bytes, format);
+    let mut warnings = meta.warnings;
+    let facts = meta.facts;
+    let mut d = Described {
+        format: format.name().to_string(),
+        extension: format.extension(),
+        media: crate::facts::Media::Photo,
+        width: None,
+        height: None,
+        duration_s: None,
+        has_preview: false,
+        incomplete: false,
+        facts: ExifFacts::default(),
+        warnings: Vec::new(),
+    };
+    // A decoder that panics on a damaged or crafted file costs the preview, not the item.
+    let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        render::render(bytes, format, facts.orientation)
+    }))
+    .unwrap_or_else(|_| {
+        Err(render::RenderError::Unsupported {
+            why: "the decoder crashed on this file (damaged or crafted)".into(),
+            incomplete: false,
+        })
+    });
+    match rendered {
+        Ok(r) => {
+            let written = write_derived(&library.thumb_path(sha256), &r.thumb_jpeg)
+                .and_then(|_| write_derived(&library.preview_path(sha256), &r.preview_jpeg));
+            match written {
+                Ok(()) => d.has_preview = true,
+                Err(e) => warnings.push(format!("no preview: {e}")),
+            }
+            d.incomplete = r.incomplete;
+            // A RAW's preview may be smaller than the photo: the size its metadata states wins.
+            let stated = matches!(format, Format::Raw(_))
+                .then(|| displayed(facts.pixel_size, facts.orientation))
+                .flatten();
+            let (w, h) = stated.unwrap_or((r.width, r.height));
+            (d.width, d.height) = (Some(w), Some(h));
+        }
+        Err(render::RenderError::Bomb(why)) => return Err(why),
+        // Neither a picture nor metadata: not a photo after all.
+        Err(render::RenderError::Unreadable(why)) if facts == ExifFacts::default() => {
+            return Err(why);
+        }
+        // Damaged, unsupported, or unreadable with metadata that says it is a photo: evidence
+        // all the same, catalogued with what can be read.
+        Err(e) => {
+            let mut size = displayed(facts.pixel_size, facts.orientation);
+            match &e {
+                render::RenderError::Unsupported { incomplete, .. } => d.incomplete = *incomplete,
+                render::RenderError::Damaged {
+                    width,
+                    height,
+                    incomplete,
+                    ..
+                } => {
+                    d.incomplete = *incomplete;
+                    size = displayed(Some((*width, *height)), facts.orientation);
+                }
+                _ => d.incomplete = format == Format::Jpeg && !render::has_jpeg_end(bytes),
+            }
+            warnings.push(format!("no preview: {}", e.message()));
+            (d.width, d.height) = (size.map(|s| s.0), size.map(|s| s.1));
+        }
+    }
+    if d.incomplete {
+        warnings.push(INCOMPLETE.into());
+    }
+    d.facts = facts;
+    d.warnings = warnings;
+    Ok(d)
+}
+
+fn displayed(size: Option<(u32, u32)>, orientation: Option<u16>) -> Option<(u32, u32)> {
+    size.map(|(w, h)| match orientation {
+        Some(5..=8) => (h, w),
+        _ => (w, h),
+    })
+}
+
+/// Reads a video's container facts and, where `ffmpeg` is installed, makes a poster frame.
+fn describe_video(
+    library: &Library,
+    session: &Session,
+    source: &crate::vault::Source,
+    container: &'static str,
+) -> std::result::Result<Described, String> {
+    let probed = match &source.content {
+        Content::Memory(b) => video::probe(&mut std::io::Cursor::new(b), b.len() as u64, container),
+        Content::Staged(t) => std::fs::File::open(t)
+            .map_err(|e| crate::error::io_reason(&e))
+            .and_then(|f| video::probe(&mut std::io::BufReader::new(f), source.size, container)),
+    }?;
+    let mut warnings = probed.warnings.clone();
+    let facts = ExifFacts {
+        capture_local: probed.creation_local,
+        capture_offset: probed.creation_local.and(probed.creation_offset),
+        capture_subsec: None,
+        capture_source: probed
+            .creation_local
+            .map(|_| crate::facts::CaptureSource::Container),
+        gps: probed.gps,
+        gps_alt: probed.gps.and(probed.gps_alt),
+        make: probed.make.clone(),
+        model: probed.model.clone(),
+        serial: None,
+        orientation: None,
+        pixel_size: None,
+    };
+    // ffmpeg reads a file: the staged copy, or these bytes staged for it.
+    let poster = match &source.content {
+        Content::Staged(t) => video::poster_frame(t, render::PREVIEW_EDGE),
+        Content::Memory(b) => match session.stage_bytes(b) {
+            Ok(t) => {
+                let p = video::poster_frame(&t, render::PREVIEW_EDGE);
+                let _ = std::fs::remove_file(&t);
+                p
+            }
+            Err(e) => Err(e.to_string()),
+        },
+    };
+    let mut has_preview = false;
+    match poster.and_then(|img| {
+        let thumb = render::shrink(&img, render::THUMB_EDGE);
+        let t = encode_jpeg(&thumb, 82)?;
+        let p = encode_jpeg(&img, 85)?;
+        write_derived(&library.thumb_path(&source.sha256), &t)
+            .and_then(|_| write_derived(&library.preview_path(&source.sha256), &p))
+            .map_err(|e| e.to_string())
+    }) {
+        Ok(()) => has_preview = true,
+        Err(why) => warnings.push(format!("no poster frame: {why}")),
+    }
+    if probed.incomplete {
+        warnings.push("incomplete: the recording ends before its index was written".into());
+    }
+    // The container as read (a Matroska file's DocType may say WebM past the first bytes).
+    let container = if probed.container.is_empty() {
+        container
+    } else {
+        probed.container
+    };
+    Ok(Described {
+        format: container.to_string(),
+        extension: container,
+        media: crate::facts::Media::Video,
+        width: probed.width,
+        height: probed.height,
+        duration_s: probed.duration_s,
+        has_preview,
+        incomplete: probed.incomplete,
+        facts,
+        warnings,
+    })
+}
+
+/// Whether HEIC/HEIF and AVIF photos get previews on this machine: `Err` says why not (the
+/// system's libheif is loaded at run time).
+pub fn heif_previews() -> std::result::Result<(), String> {
+    heif::available()
 }
 
 /// Reads and decodes a photo for on-screen display: upright, long edge between `min_edge`
@@ -505,14 +682,14 @@ pub fn display_image(path: &Path, min_edge: u32, max_edge: u32) -> Result<image:
         .extension()
         .map(|e| e.to_string_lossy().to_string())
         .unwrap_or_default();
-    let Some(Kind::Photo(format)) = sniff(&bytes[..bytes.len().min(64)], &ext) else {
-        return Err("no preview for this format".into());
-    };
-    let orientation = exif::read(&mut std::io::Cursor::new(&bytes))
-        .ok()
-        .flatten()
-        .and_then(|e| e.orientation);
-    render::display(&bytes, format, orientation, min_edge, max_edge)
+    match sniff(&bytes[..bytes.len().min(64)], &ext) {
+        Some(Kind::Photo(format)) => {
+            let orientation = exif::read(&bytes, format).facts.orientation;
+            render::display(&bytes, format, orientation, min_edge, max_edge)
+        }
+        Some(Kind::Video(_)) => video::poster_frame(path, max_edge),
+        _ => Err("no preview for this format".into()),
+    }
 }
 
 fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {

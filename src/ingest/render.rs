@@ -27,22 +27,64 @@ pub struct Rendered {
     pub height: u32,
     pub thumb_jpeg: Vec<u8>,
     pub preview_jpeg: Vec<u8>,
+    /// The file ends before the picture does: what decoded is shown, the rest is grey.
+    pub incomplete: bool,
+}
+
+/// Why a photo has no preview.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RenderError {
+    /// The header claims an impossible or enormous size: refused before any allocation.
+    Bomb(String),
+    /// The bytes do not decode as the picture they claim to be, not even its header.
+    Unreadable(String),
+    /// The header is sound (the photo's size is known) but its pixels do not decode: damaged,
+    /// or cut short (`incomplete`).
+    Damaged {
+        why: String,
+        width: u32,
+        height: u32,
+        incomplete: bool,
+    },
+    /// A real photo whose encoding no decoder here reads (CCITT fax TIFF, a RAW without an
+    /// embedded preview, HEIF without libheif). `incomplete`: a preview the file points to lies
+    /// past its end.
+    Unsupported { why: String, incomplete: bool },
+}
+
+impl RenderError {
+    pub fn message(&self) -> &str {
+        match self {
+            RenderError::Bomb(m) | RenderError::Unreadable(m) => m,
+            RenderError::Unsupported { why, .. } | RenderError::Damaged { why, .. } => why,
+        }
+    }
+}
+
+impl From<String> for RenderError {
+    fn from(m: String) -> Self {
+        RenderError::Unreadable(m)
+    }
 }
 
 /// Decodes `bytes` (of `format`, EXIF orientation `orientation`) and makes the derived images.
-pub fn render(bytes: &[u8], format: Format, orientation: Option<u16>) -> Result<Rendered, String> {
-    let (img, width, height) = decode_upright(bytes, format, orientation, PREVIEW_MIN_DECODE)?;
-    let mut img = DynamicImage::ImageRgb8(img);
+pub fn render(
+    bytes: &[u8],
+    format: Format,
+    orientation: Option<u16>,
+) -> Result<Rendered, RenderError> {
+    let d = decode_upright(bytes, format, orientation, PREVIEW_MIN_DECODE)?;
+    let mut img = d.pixels;
     if img.width().max(img.height()) > PREVIEW_EDGE {
-        img = DynamicImage::ImageRgb8(shrink(&img.to_rgb8(), PREVIEW_EDGE));
+        img = shrink(&img, PREVIEW_EDGE);
     }
-    let preview = img.to_rgb8();
-    let thumb = shrink(&preview, THUMB_EDGE);
+    let thumb = shrink(&img, THUMB_EDGE);
     Ok(Rendered {
-        width,
-        height,
-        thumb_jpeg: encode_jpeg(&thumb, 82)?,
-        preview_jpeg: encode_jpeg(&preview, 85)?,
+        width: d.width,
+        height: d.height,
+        thumb_jpeg: encode_jpeg(&thumb, 82).map_err(RenderError::Unreadable)?,
+        preview_jpeg: encode_jpeg(&img, 85).map_err(RenderError::Unreadable)?,
+        incomplete: d.incomplete,
     })
 }
 
@@ -55,31 +97,80 @@ pub fn display(
     min_edge: u32,
     max_edge: u32,
 ) -> Result<RgbImage, String> {
-    let (img, _, _) = decode_upright(bytes, format, orientation, min_edge)?;
-    Ok(shrink(&img, max_edge))
+    let d = decode_upright(bytes, format, orientation, min_edge)
+        .map_err(|e| e.message().to_string())?;
+    Ok(shrink(&d.pixels, max_edge))
 }
 
-/// Decodes and applies the EXIF orientation. Returns the pixels and the full displayed size.
+struct Decoded {
+    pixels: RgbImage,
+    /// The full displayed size.
+    width: u32,
+    height: u32,
+    incomplete: bool,
+}
+
+/// Decodes and applies the orientation. HEIF carries its turn in the container (`irot`,
+/// `imir`), which libheif applies; an EXIF Orientation inside a HEIF describes the same turn and
+/// is not applied again. A RAW's embedded preview is stored as the sensor saw it, so the RAW's
+/// orientation applies to it.
 fn decode_upright(
     bytes: &[u8],
     format: Format,
     orientation: Option<u16>,
     min_edge: u32,
-) -> Result<(RgbImage, u32, u32), String> {
-    let (rgb, full_w, full_h) = match format {
-        Format::Jpeg => match decode_jpeg(bytes, min_edge) {
-            Ok(decoded) => decoded,
-            // A JPEG variant the scaling decoder does not know: try the full decoder before
-            // calling the file bad (size limits and truncation still apply).
-            Err(e) if e.starts_with("not a readable") || e.starts_with("damaged JPEG (") => {
-                if !has_jpeg_end(bytes) {
-                    return Err("truncated JPEG: the file ends before the image does".into());
+) -> Result<Decoded, RenderError> {
+    let mut incomplete = false;
+    let (rgb, full_w, full_h, orientation) = match format {
+        Format::Jpeg => {
+            let (rgb, w, h, cut) = decode_jpeg_tolerant(bytes, min_edge)?;
+            incomplete = cut;
+            (rgb, w, h, orientation)
+        }
+        Format::Heif | Format::Avif => {
+            // The container's brand says HEIF: whatever libheif cannot draw is still a photo
+            // kept as evidence, without a preview.
+            let (rgb, w, h) = super::heif::decode(bytes, MAX_PIXELS).map_err(|why| {
+                if why.contains("more than the") {
+                    RenderError::Bomb(why)
+                } else {
+                    RenderError::Unsupported {
+                        why,
+                        incomplete: false,
+                    }
                 }
-                decode_other(bytes, Format::Jpeg).map_err(|_| e)?
+            })?;
+            (rgb, w, h, None)
+        }
+        Format::Raw(ext) => {
+            match super::raw::preview(bytes, ext) {
+                Ok(super::raw::RawPreview::Jpeg(jpeg)) => {
+                    let (rgb, w, h, cut) = decode_jpeg_tolerant(jpeg, min_edge)?;
+                    incomplete = cut;
+                    (rgb, w, h, orientation)
+                }
+                Ok(super::raw::RawPreview::Rgb(rgb)) => {
+                    let (w, h) = rgb.dimensions();
+                    (rgb, w, h, orientation)
+                }
+                Err(super::raw::NoPreview::None) => {
+                    return Err(RenderError::Unsupported {
+                    why: "the RAW file holds no embedded preview, and its sensor data is not decoded".into(),
+                    incomplete: false,
+                });
+                }
+                Err(super::raw::NoPreview::PastEnd) => {
+                    return Err(RenderError::Unsupported {
+                        why: "the RAW file's embedded preview lies past the end of the file".into(),
+                        incomplete: true,
+                    });
+                }
             }
-            Err(e) => return Err(e),
-        },
-        _ => decode_other(bytes, format)?,
+        }
+        _ => {
+            let (rgb, w, h) = decode_other(bytes, format)?;
+            (rgb, w, h, orientation)
+        }
     };
     let img = DynamicImage::ImageRgb8(rgb);
     let o = orientation.and_then(|o| image::metadata::Orientation::from_exif(o as u8));
@@ -103,10 +194,35 @@ fn decode_upright(
     } else {
         (full_w, full_h)
     };
-    Ok((img.into_rgb8(), width, height))
+    Ok(Decoded {
+        pixels: img.into_rgb8(),
+        width,
+        height,
+        incomplete,
+    })
 }
 
-fn shrink(img: &RgbImage, edge: u32) -> RgbImage {
+/// A JPEG with the scaling decoder, else the full one. A file cut short decodes as far as its
+/// data goes (`true`: incomplete); the part past the cut is grey.
+fn decode_jpeg_tolerant(
+    bytes: &[u8],
+    min_edge: u32,
+) -> Result<(RgbImage, u32, u32, bool), RenderError> {
+    let complete = has_jpeg_end(bytes);
+    match decode_jpeg(bytes, min_edge) {
+        Ok((rgb, w, h)) => Ok((rgb, w, h, !complete)),
+        Err(e @ RenderError::Bomb(_)) => Err(e),
+        // A JPEG variant the scaling decoder does not know, or data it gives up on: try the
+        // full decoder before calling the file bad (size limits still apply).
+        Err(e) => match decode_other(bytes, Format::Jpeg) {
+            Ok((rgb, w, h)) => Ok((rgb, w, h, !complete)),
+            Err(RenderError::Bomb(b)) => Err(RenderError::Bomb(b)),
+            Err(_) => Err(e),
+        },
+    }
+}
+
+pub(crate) fn shrink(img: &RgbImage, edge: u32) -> RgbImage {
     let (w, h) = img.dimensions();
     if w.max(h) <= edge {
         return img.clone();
@@ -125,24 +241,28 @@ fn shrink(img: &RgbImage, edge: u32) -> RgbImage {
     image::imageops::thumbnail(img, tw, th)
 }
 
-fn check_size(w: u32, h: u32) -> Result<(), String> {
+fn check_size(w: u32, h: u32) -> Result<(), RenderError> {
     if w == 0 || h == 0 {
-        return Err(format!("the image claims an empty size ({w} x {h} pixels)"));
+        return Err(RenderError::Bomb(format!(
+            "the image claims an empty size ({w} x {h} pixels)"
+        )));
     }
     if w as u64 * h as u64 > MAX_PIXELS {
-        return Err(format!(
+        return Err(RenderError::Bomb(format!(
             "the image claims {w} x {h} pixels, more than the {} megapixel limit (a decompression bomb or a damaged header)",
             MAX_PIXELS / 1_000_000
-        ));
+        )));
     }
     Ok(())
 }
 
-fn decode_jpeg(bytes: &[u8], min_edge: u32) -> Result<(RgbImage, u32, u32), String> {
+fn decode_jpeg(bytes: &[u8], min_edge: u32) -> Result<(RgbImage, u32, u32), RenderError> {
     let mut dec = jpeg_decoder::Decoder::new(Cursor::new(bytes));
     dec.read_info()
         .map_err(|e| format!("not a readable JPEG ({e})"))?;
-    let info = dec.info().ok_or("not a readable JPEG (no header)")?;
+    let info = dec
+        .info()
+        .ok_or_else(|| RenderError::Unreadable("not a readable JPEG (no header)".into()))?;
     let (w, h) = (info.width as u32, info.height as u32);
     check_size(w, h)?;
     dec.set_max_decoding_buffer_size(MAX_ALLOC as usize);
@@ -154,10 +274,12 @@ fn decode_jpeg(bytes: &[u8], min_edge: u32) -> Result<(RgbImage, u32, u32), Stri
     let (sw, sh) = dec
         .scale(w.div_ceil(denom) as u16, h.div_ceil(denom) as u16)
         .map_err(|e| format!("not a readable JPEG ({e})"))?;
-    let pixels = dec.decode().map_err(|e| format!("damaged JPEG ({e})"))?;
-    if !has_jpeg_end(bytes) {
-        return Err("truncated JPEG: the file ends before the image does".into());
-    }
+    let pixels = dec.decode().map_err(|e| RenderError::Damaged {
+        why: format!("damaged JPEG ({e})"),
+        width: w,
+        height: h,
+        incomplete: !has_jpeg_end(bytes),
+    })?;
     let (sw, sh) = (sw as u32, sh as u32);
     let n = (sw * sh) as usize;
     let rgb: Vec<u8> = match info.pixel_format {
@@ -177,9 +299,12 @@ fn decode_jpeg(bytes: &[u8], min_edge: u32) -> Result<(RgbImage, u32, u32), Stri
             .collect(),
     };
     if rgb.len() < n * 3 {
-        return Err("damaged JPEG (too few pixels)".into());
+        return Err(RenderError::Unreadable(
+            "damaged JPEG (too few pixels)".into(),
+        ));
     }
-    let img = RgbImage::from_raw(sw, sh, rgb).ok_or("damaged JPEG (pixel buffer)")?;
+    let img = RgbImage::from_raw(sw, sh, rgb)
+        .ok_or_else(|| RenderError::Unreadable("damaged JPEG (pixel buffer)".into()))?;
     Ok((img, w, h))
 }
 
@@ -208,7 +333,7 @@ pub(crate) fn has_jpeg_end(bytes: &[u8]) -> bool {
     false
 }
 
-fn decode_other(bytes: &[u8], format: Format) -> Result<(RgbImage, u32, u32), String> {
+fn decode_other(bytes: &[u8], format: Format) -> Result<(RgbImage, u32, u32), RenderError> {
     let fmt = match format {
         Format::Png => image::ImageFormat::Png,
         Format::Gif => image::ImageFormat::Gif,
@@ -216,7 +341,12 @@ fn decode_other(bytes: &[u8], format: Format) -> Result<(RgbImage, u32, u32), St
         Format::Tiff => image::ImageFormat::Tiff,
         Format::Bmp => image::ImageFormat::Bmp,
         Format::Jpeg => image::ImageFormat::Jpeg,
-        other => return Err(format!("{} cannot be decoded yet", other.name())),
+        other => {
+            return Err(RenderError::Unsupported {
+                why: format!("{} cannot be decoded here", other.name().to_uppercase()),
+                incomplete: false,
+            });
+        }
     };
     let name = format.name().to_uppercase();
     let reader = || {
@@ -226,13 +356,35 @@ fn decode_other(bytes: &[u8], format: Format) -> Result<(RgbImage, u32, u32), St
         r.limits(limits);
         r
     };
+    let classify = |e: image::ImageError, what: &str| match e {
+        image::ImageError::Unsupported(_) => RenderError::Unsupported {
+            why: format!("{name} in an encoding not decoded here ({})", short(&e)),
+            incomplete: false,
+        },
+        image::ImageError::Limits(_) => RenderError::Bomb(format!(
+            "the {name} needs more memory to decode than allowed ({})",
+            short(&e)
+        )),
+        e => RenderError::Unreadable(format!("{what} {name} ({})", short(&e))),
+    };
     let (w, h) = reader()
         .into_dimensions()
-        .map_err(|e| format!("not a readable {name} ({})", short(&e)))?;
+        .map_err(|e| classify(e, "not a readable"))?;
     check_size(w, h)?;
     let img = reader()
         .decode()
-        .map_err(|e| format!("damaged {name} ({})", short(&e)))?;
+        .map_err(|e| match classify(e, "damaged") {
+            RenderError::Unreadable(why) => {
+                let lower = why.to_lowercase();
+                RenderError::Damaged {
+                    incomplete: lower.contains("eof") || lower.contains("end of"),
+                    why,
+                    width: w,
+                    height: h,
+                }
+            }
+            other => other,
+        })?;
     let rgb = match img {
         DynamicImage::ImageRgb8(rgb) => rgb,
         other if other.color().has_alpha() => flatten(&other.to_rgba8()),

@@ -18,11 +18,11 @@ pub enum Format {
 /// What the importer does with a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// A photo we decode: thumbnails and pixel size.
+    /// A photo: catalogued with its metadata, and with thumbnails where it can be decoded.
     Photo(Format),
-    /// A photo we keep as evidence but cannot draw yet.
-    Undecodable(Format),
-    /// A known file that is not a photo.
+    /// A video, by its container name (`mp4`, `mov`, `m4v`, `3gp`, `mkv`, `webm`, `avi`).
+    Video(&'static str),
+    /// A known file that is neither.
     NotPhoto(&'static str),
 }
 
@@ -71,27 +71,27 @@ pub fn sniff(head: &[u8], extension: &str) -> Option<Kind> {
     if starts(b"RIFF") && head.get(8..12) == Some(b"WEBP") {
         return Some(Kind::Photo(Format::Webp));
     }
-    if starts(b"RIFF") && head.get(8..12) == Some(b"AVI ") {
-        return Some(Kind::NotPhoto("an AVI video"));
+    if let Some(container) = super::video::sniff(head, &ext) {
+        return Some(Kind::Video(container));
     }
     if starts(b"BM") && head.len() >= 26 && ext == "bmp" {
         return Some(Kind::Photo(Format::Bmp));
     }
     if starts(b"IIRO") || starts(b"IIRS") || starts(b"MMOR") {
-        return Some(Kind::Undecodable(Format::Raw("orf")));
+        return Some(Kind::Photo(Format::Raw("orf")));
     }
     if starts(b"IIU\0") {
-        return Some(Kind::Undecodable(Format::Raw("rw2")));
+        return Some(Kind::Photo(Format::Raw("rw2")));
     }
     if starts(b"FUJIFILMCCD-RAW") {
-        return Some(Kind::Undecodable(Format::Raw("raf")));
+        return Some(Kind::Photo(Format::Raw("raf")));
     }
     if starts(b"II*\0") || starts(b"MM\0*") || starts(b"II+\0") || starts(b"MM\0+") {
         if let Some(raw) = RAW_TIFF_EXTS.iter().find(|e| **e == ext) {
-            return Some(Kind::Undecodable(Format::Raw(raw)));
+            return Some(Kind::Photo(Format::Raw(raw)));
         }
         if head.get(8..10) == Some(b"CR") {
-            return Some(Kind::Undecodable(Format::Raw("cr2")));
+            return Some(Kind::Photo(Format::Raw("cr2")));
         }
         return Some(Kind::Photo(Format::Tiff));
     }
@@ -99,11 +99,11 @@ pub fn sniff(head: &[u8], extension: &str) -> Option<Kind> {
         let brand = head.get(8..12).unwrap_or_default();
         return Some(match brand {
             b"heic" | b"heix" | b"hevc" | b"hevx" | b"heim" | b"heis" | b"hevm" | b"hevs"
-            | b"mif1" | b"msf1" => Kind::Undecodable(Format::Heif),
-            b"avif" | b"avis" => Kind::Undecodable(Format::Avif),
-            b"crx " => Kind::Undecodable(Format::Raw("cr3")),
-            b"qt  " => Kind::NotPhoto("a QuickTime video"),
-            _ => Kind::NotPhoto("a video or other ISO media file"),
+            | b"mif1" | b"msf1" => Kind::Photo(Format::Heif),
+            b"avif" | b"avis" => Kind::Photo(Format::Avif),
+            b"crx " => Kind::Photo(Format::Raw("cr3")),
+            b"M4A " | b"M4B " | b"M4P " => Kind::NotPhoto("an audio recording"),
+            _ => Kind::NotPhoto("an ISO media file that is neither a photo nor a video"),
         });
     }
     if starts(b"%PDF") {
@@ -127,7 +127,7 @@ mod tests {
         );
         assert_eq!(
             sniff(b"II*\0\x08\0\0\0", "NEF"),
-            Some(Kind::Undecodable(Format::Raw("nef")))
+            Some(Kind::Photo(Format::Raw("nef")))
         );
         assert_eq!(
             sniff(b"II*\0\x08\0\0\0", "tif"),
@@ -135,12 +135,12 @@ mod tests {
         );
         assert_eq!(
             sniff(b"\0\0\0\x18ftypheic\0\0\0\0", "HEIC"),
-            Some(Kind::Undecodable(Format::Heif))
+            Some(Kind::Photo(Format::Heif))
         );
-        assert!(matches!(
-            sniff(b"\0\0\0\x18ftypisom", "mp4"),
-            Some(Kind::NotPhoto(_))
-        ));
+        assert_eq!(
+            sniff(b"\0\0\0\x18ftypisom\0\0\0\0isom", "mp4"),
+            Some(Kind::Video("mp4"))
+        );
         assert_eq!(sniff(b"hello world", "jpg"), None);
         assert_eq!(sniff(b"", "jpg"), None);
     }

@@ -543,11 +543,14 @@ fn csv_parses_back_with_pythons_csv_module() {
             "gps_lon",
             "camera",
             "size",
-            "format"
+            "format",
+            "media",
+            "duration_s",
+            "incomplete"
         ]
     );
     assert_eq!(rows.len(), 5);
-    assert!(rows.iter().all(|r| r.len() == 15), "{rows:?}");
+    assert!(rows.iter().all(|r| r.len() == 18), "{rows:?}");
     let by_sha = |sha: &str| rows.iter().find(|r| r[1] == sha).unwrap();
     let tricky = by_sha(&shas[1]);
     assert_eq!(tricky[7], TRICKY_CAPTION);

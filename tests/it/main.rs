@@ -13,5 +13,6 @@ mod fixity;
 mod fixtures;
 mod import;
 mod publish;
+mod realworld;
 mod tagging;
 mod util;

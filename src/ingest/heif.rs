@@ -1,0 +1,678 @@
+//! HEIF/HEIC and AVIF decoding through the system's libheif, loaded at run time.
+//!
+//! libheif is opened by its soname `libheif.so.1` (Debian ships no `libheif.so` link and no
+//! pkg-config file, so nothing is linked at build time). The library is loaded once per process;
+//! each decode uses a context of its own, so several threads may decode at once.
+//!
+//! The picture comes out upright: libheif applies the file's `irot`/`imir`/`clap` properties
+//! itself (the decoding options are left at their defaults). An EXIF Orientation inside a HEIF
+//! describes the same turn and must not be applied again.
+//!
+//! The C declarations below follow libheif 1.15's `heif.h`: `struct heif_error` is returned by
+//! value, the enums are plain C `int`s.
+
+use image::RgbImage;
+use std::ffi::{CStr, c_char, c_int, c_void};
+use std::sync::OnceLock;
+
+/// The soname Debian 12 (libheif 1.15) and later ship.
+const LIBHEIF: &str = "libheif.so.1";
+
+// Enum values from heif.h (libheif 1.15; unchanged since 1.0).
+const HEIF_COLORSPACE_RGB: c_int = 1;
+const HEIF_CHROMA_INTERLEAVED_RGB: c_int = 10;
+const HEIF_CHROMA_INTERLEAVED_RGBA: c_int = 11;
+const HEIF_CHANNEL_INTERLEAVED: c_int = 10;
+/// `heif_error_Ok`.
+const HEIF_OK: c_int = 0;
+/// `heif_error_Memory_allocation_error`.
+const HEIF_ERROR_MEMORY: c_int = 6;
+/// `heif_suberror_No_pitm_box`, `No_iinf_box`, `No_or_invalid_primary_item`, `No_item_data`:
+/// a HEIF container with no picture in it.
+const NO_PICTURE_SUBCODES: [c_int; 4] = [107, 111, 124, 117];
+/// `heif_suberror_Nonexisting_item_referenced`: a picture only when the `pitm` box is the one
+/// pointing at nothing.
+const HEIF_SUBERROR_NONEXISTING_ITEM: c_int = 2000;
+/// `heif_error_Invalid_input` / `heif_suberror_End_of_data`: an item's data lies past the end.
+const HEIF_ERROR_INVALID_INPUT: c_int = 2;
+const HEIF_SUBERROR_END_OF_DATA: c_int = 100;
+/// `heif_suberror_Security_limit_exceeded`.
+const HEIF_SUBERROR_SECURITY_LIMIT: c_int = 1000;
+
+/// `struct heif_error`, returned by value.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct HeifError {
+    code: c_int,
+    subcode: c_int,
+    /// Always set by libheif (a static string), but checked for NULL anyway.
+    message: *const c_char,
+}
+
+/// Opaque `struct heif_context`, `struct heif_image_handle`, `struct heif_image`.
+enum Context {}
+enum Handle {}
+enum Image {}
+
+type InitFn = unsafe extern "C" fn(*mut c_void) -> HeifError;
+type ContextAllocFn = unsafe extern "C" fn() -> *mut Context;
+type ContextFreeFn = unsafe extern "C" fn(*mut Context);
+type ReadFromMemoryFn =
+    unsafe extern "C" fn(*mut Context, *const c_void, usize, *const c_void) -> HeifError;
+type TopLevelCountFn = unsafe extern "C" fn(*mut Context) -> c_int;
+type PrimaryHandleFn = unsafe extern "C" fn(*mut Context, *mut *mut Handle) -> HeifError;
+type HandleIntFn = unsafe extern "C" fn(*const Handle) -> c_int;
+type HandleReleaseFn = unsafe extern "C" fn(*const Handle);
+type DecodeFn =
+    unsafe extern "C" fn(*const Handle, *mut *mut Image, c_int, c_int, *const c_void) -> HeifError;
+type ImageChannelIntFn = unsafe extern "C" fn(*const Image, c_int) -> c_int;
+type PlaneReadonlyFn = unsafe extern "C" fn(*const Image, c_int, *mut c_int) -> *const u8;
+type ImageReleaseFn = unsafe extern "C" fn(*const Image);
+type SetLimitFn = unsafe extern "C" fn(*mut Context, c_int);
+
+/// The functions we call, resolved once. The `Library` is kept next to them so the pointers
+/// stay valid for the life of the process (the value lives in a static and is never dropped).
+struct Api {
+    _lib: libloading::Library,
+    context_alloc: ContextAllocFn,
+    context_free: ContextFreeFn,
+    read_from_memory_without_copy: ReadFromMemoryFn,
+    number_of_top_level_images: TopLevelCountFn,
+    primary_image_handle: PrimaryHandleFn,
+    handle_width: HandleIntFn,
+    handle_height: HandleIntFn,
+    handle_has_alpha: HandleIntFn,
+    handle_release: HandleReleaseFn,
+    decode_image: DecodeFn,
+    image_width: ImageChannelIntFn,
+    image_height: ImageChannelIntFn,
+    image_bits_per_pixel: ImageChannelIntFn,
+    plane_readonly: PlaneReadonlyFn,
+    image_release: ImageReleaseFn,
+    set_maximum_image_size_limit: Option<SetLimitFn>,
+}
+
+static API: OnceLock<Result<Api, String>> = OnceLock::new();
+
+/// Ok if libheif could be loaded; Err("libheif (libheif.so.1) is not installed" or the loader's
+/// reason) otherwise.
+pub fn available() -> Result<(), String> {
+    api().map(|_| ())
+}
+
+fn api() -> Result<&'static Api, String> {
+    API.get_or_init(|| load(LIBHEIF))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// Opens `name` and resolves every function `decode` needs.
+fn load(name: &str) -> Result<Api, String> {
+    // SAFETY: loading a shared library runs its initialisers. libheif's are its C++ static
+    // constructors (plugin tables), which have no preconditions on us.
+    let lib = unsafe { libloading::Library::new(name) }.map_err(|e| {
+        let reason = e.to_string();
+        if reason.contains("No such file") || reason.contains("cannot open shared object") {
+            format!("libheif ({name}) is not installed")
+        } else {
+            format!(
+                "libheif ({name}) could not be loaded: {}",
+                reason.chars().take(160).collect::<String>()
+            )
+        }
+    })?;
+    /// Copies out one function pointer of type `T`.
+    ///
+    /// SAFETY (for callers): `T` must be the function's exact C signature from heif.h.
+    unsafe fn sym<T: Copy>(lib: &libloading::Library, symbol: &str) -> Result<T, String> {
+        // SAFETY: the caller vouches for the type; the pointer stays valid as long as `lib`,
+        // which `Api` keeps for the life of the process.
+        unsafe { lib.get::<T>(symbol.as_bytes()) }
+            .map(|s| *s)
+            .map_err(|_| {
+                format!("libheif ({LIBHEIF}) lacks {symbol}: the installed version is too old")
+            })
+    }
+    // SAFETY: each type alias above was written from libheif 1.15's heif.h declaration of the
+    // function of the same name.
+    let api = unsafe {
+        Api {
+            context_alloc: sym(&lib, "heif_context_alloc")?,
+            context_free: sym(&lib, "heif_context_free")?,
+            read_from_memory_without_copy: sym(&lib, "heif_context_read_from_memory_without_copy")?,
+            number_of_top_level_images: sym(&lib, "heif_context_get_number_of_top_level_images")?,
+            primary_image_handle: sym(&lib, "heif_context_get_primary_image_handle")?,
+            handle_width: sym(&lib, "heif_image_handle_get_width")?,
+            handle_height: sym(&lib, "heif_image_handle_get_height")?,
+            handle_has_alpha: sym(&lib, "heif_image_handle_has_alpha_channel")?,
+            handle_release: sym(&lib, "heif_image_handle_release")?,
+            decode_image: sym(&lib, "heif_decode_image")?,
+            image_width: sym(&lib, "heif_image_get_width")?,
+            image_height: sym(&lib, "heif_image_get_height")?,
+            image_bits_per_pixel: sym(&lib, "heif_image_get_bits_per_pixel")?,
+            plane_readonly: sym(&lib, "heif_image_get_plane_readonly")?,
+            image_release: sym(&lib, "heif_image_release")?,
+            set_maximum_image_size_limit: sym(&lib, "heif_context_set_maximum_image_size_limit")
+                .ok(),
+            _lib: lib,
+        }
+    };
+    // heif_init (libheif >= 1.13) registers the decoder plugins; older versions do that on
+    // their own. It is called once here and heif_deinit never, so it is never undone while
+    // another thread decodes.
+    // SAFETY: `heif_init(struct heif_init_params*)`; NULL asks for the defaults.
+    if let Ok(init) = unsafe { sym::<InitFn>(&api._lib, "heif_init") } {
+        // SAFETY: see above; the returned struct is read only if not Ok.
+        let err = unsafe { init(std::ptr::null_mut()) };
+        if err.code != HEIF_OK {
+            return Err(format!(
+                "libheif ({LIBHEIF}) failed to start: {}",
+                message(&err)
+            ));
+        }
+    }
+    Ok(api)
+}
+
+/// The message of a libheif error, short and printable.
+fn message(err: &HeifError) -> String {
+    if err.message.is_null() {
+        return format!("error {}.{}", err.code, err.subcode);
+    }
+    // SAFETY: libheif's messages are NUL-terminated strings that live at least until the next
+    // call on the same context (most are static); it is copied at once.
+    let text = unsafe { CStr::from_ptr(err.message) }.to_string_lossy();
+    let text: String = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(160)
+        .collect();
+    text.trim_end_matches(['.', ' ']).to_string()
+}
+
+/// Frees the context on every path out of `decode`.
+struct ContextGuard<'a>(&'a Api, *mut Context);
+impl Drop for ContextGuard<'_> {
+    fn drop(&mut self) {
+        // SAFETY: a non-null pointer from heif_context_alloc, freed exactly once here.
+        unsafe { (self.0.context_free)(self.1) }
+    }
+}
+
+struct HandleGuard<'a>(&'a Api, *mut Handle);
+impl Drop for HandleGuard<'_> {
+    fn drop(&mut self) {
+        // SAFETY: a non-null handle from heif_context_get_primary_image_handle, released once.
+        unsafe { (self.0.handle_release)(self.1) }
+    }
+}
+
+struct ImageGuard<'a>(&'a Api, *mut Image);
+impl Drop for ImageGuard<'_> {
+    fn drop(&mut self) {
+        // SAFETY: a non-null image from heif_decode_image, released once.
+        unsafe { (self.0.image_release)(self.1) }
+    }
+}
+
+/// Decodes the primary image upright (HEIF irot/imir applied by libheif; an EXIF Orientation
+/// inside a HEIF describes the same turn and must NOT be applied again by the caller). Returns
+/// the pixels and the full displayed size.
+/// Refuses before decoding when the handle's size exceeds `max_pixels` ("the image claims W x H
+/// pixels, more than ..."). A HEIF with no image at all: Err("the file holds no picture").
+pub fn decode(bytes: &[u8], max_pixels: u64) -> Result<(RgbImage, u32, u32), String> {
+    let api = api()?;
+    let kind = match bytes.get(8..12) {
+        Some(b"avif") | Some(b"avis") => "AVIF",
+        _ => "HEIF",
+    };
+    if bytes.len() < 12 || bytes.get(4..8) != Some(b"ftyp") {
+        return Err(format!("not a readable {kind} (no ftyp box at the start)"));
+    }
+    // SAFETY: no arguments; NULL is checked.
+    let ctx = unsafe { (api.context_alloc)() };
+    if ctx.is_null() {
+        return Err("libheif could not allocate a context".into());
+    }
+    let ctx = ContextGuard(api, ctx);
+    if let Some(set_limit) = api.set_maximum_image_size_limit {
+        // libheif 1.15 refuses, while reading, any image item (grid tiles too) with an edge
+        // above this (measured: 20000 x 100 passes 20000 and fails 15000); later versions read
+        // it as edge² pixels. 32768 is 1.15's own default: panoramas stay readable, and this
+        // never raises the limit of a newer libheif. `max_pixels` is checked below either way.
+        let edge = max_pixels.clamp(1, 32_768) as c_int;
+        // SAFETY: a live context; the limit is a plain int.
+        unsafe { set_limit(ctx.1, edge) };
+    }
+    // SAFETY: `bytes` outlives the context (the guard is dropped before this function returns)
+    // and is never written; NULL reading options are the documented default.
+    let err = unsafe {
+        (api.read_from_memory_without_copy)(
+            ctx.1,
+            bytes.as_ptr().cast(),
+            bytes.len(),
+            std::ptr::null(),
+        )
+    };
+    if err.code != HEIF_OK {
+        return Err(read_error(&err, kind));
+    }
+    // SAFETY: a live context that has read the file.
+    let count = unsafe { (api.number_of_top_level_images)(ctx.1) };
+    if count <= 0 {
+        return Err("the file holds no picture".into());
+    }
+    let mut handle: *mut Handle = std::ptr::null_mut();
+    // SAFETY: a live context and a valid out-pointer; the handle is checked for NULL.
+    let err = unsafe { (api.primary_image_handle)(ctx.1, &mut handle) };
+    if err.code != HEIF_OK || handle.is_null() {
+        if !handle.is_null() {
+            // SAFETY: a handle libheif gave us despite the error; released once.
+            drop(HandleGuard(api, handle));
+        }
+        return Err(read_error(&err, kind));
+    }
+    let handle = HandleGuard(api, handle);
+    // SAFETY: a live handle.
+    let (w, h, alpha) = unsafe {
+        (
+            (api.handle_width)(handle.1),
+            (api.handle_height)(handle.1),
+            (api.handle_has_alpha)(handle.1) != 0,
+        )
+    };
+    check_size(w, h, max_pixels)?;
+
+    let (chroma, bpp) = if alpha {
+        (HEIF_CHROMA_INTERLEAVED_RGBA, 4usize)
+    } else {
+        (HEIF_CHROMA_INTERLEAVED_RGB, 3usize)
+    };
+    let mut img: *mut Image = std::ptr::null_mut();
+    // SAFETY: a live handle and a valid out-pointer; NULL options = defaults (transformations
+    // applied); the image is checked for NULL.
+    let err = unsafe {
+        (api.decode_image)(
+            handle.1,
+            &mut img,
+            HEIF_COLORSPACE_RGB,
+            chroma,
+            std::ptr::null(),
+        )
+    };
+    if err.code != HEIF_OK || img.is_null() {
+        if !img.is_null() {
+            // SAFETY: an image libheif gave us despite the error; released once.
+            drop(ImageGuard(api, img));
+        }
+        return Err(format!("damaged {kind} ({})", message(&err)));
+    }
+    let img = ImageGuard(api, img);
+    // SAFETY: a live image; these return -1 for a channel that does not exist.
+    let (iw, ih, bits) = unsafe {
+        (
+            (api.image_width)(img.1, HEIF_CHANNEL_INTERLEAVED),
+            (api.image_height)(img.1, HEIF_CHANNEL_INTERLEAVED),
+            (api.image_bits_per_pixel)(img.1, HEIF_CHANNEL_INTERLEAVED),
+        )
+    };
+    check_size(iw, ih, max_pixels)?;
+    if bits != (bpp * 8) as c_int {
+        return Err(format!(
+            "damaged {kind} (libheif gave {bits} bits per pixel, not {})",
+            bpp * 8
+        ));
+    }
+    let mut stride: c_int = 0;
+    // SAFETY: a live image, an existing channel, a valid out-pointer; NULL is checked.
+    let plane = unsafe { (api.plane_readonly)(img.1, HEIF_CHANNEL_INTERLEAVED, &mut stride) };
+    let (iw, ih) = (iw as u32, ih as u32);
+    let row_bytes = iw as usize * bpp;
+    if plane.is_null() || stride < 0 || (stride as usize) < row_bytes {
+        return Err(format!("damaged {kind} (libheif gave no pixel plane)"));
+    }
+    let stride = stride as usize;
+    let mut out: Vec<u8> = Vec::new();
+    out.try_reserve_exact(iw as usize * ih as usize * 3)
+        .map_err(|_| format!("not enough memory to decode a {iw} x {ih} {kind}"))?;
+    for y in 0..ih as usize {
+        // SAFETY: libheif's plane holds `ih` rows of `stride` bytes each, and a row's pixels
+        // take `row_bytes` <= `stride` of them; the image stays alive (its guard) meanwhile.
+        let row = unsafe { std::slice::from_raw_parts(plane.add(y * stride), row_bytes) };
+        if bpp == 3 {
+            out.extend_from_slice(row);
+        } else {
+            // Transparent pixels over mid grey, as render.rs does for other formats.
+            for p in row.chunks_exact(4) {
+                let a = p[3] as u16;
+                for &c in &p[..3] {
+                    out.push(((c as u16 * a + 128 * (255 - a)) / 255) as u8);
+                }
+            }
+        }
+    }
+    drop(img);
+    drop(handle);
+    drop(ctx);
+    let rgb = RgbImage::from_raw(iw, ih, out).ok_or(format!("damaged {kind} (pixel buffer)"))?;
+    Ok((rgb, iw, ih))
+}
+
+fn read_error(err: &HeifError, kind: &str) -> String {
+    if NO_PICTURE_SUBCODES.contains(&err.subcode)
+        || (err.subcode == HEIF_SUBERROR_NONEXISTING_ITEM && message(err).contains("'pitm'"))
+    {
+        return "the file holds no picture".into();
+    }
+    if err.code == HEIF_ERROR_INVALID_INPUT && err.subcode == HEIF_SUBERROR_END_OF_DATA {
+        return format!("truncated {kind}: the file ends before the image does");
+    }
+    if err.code == HEIF_ERROR_MEMORY && err.subcode == HEIF_SUBERROR_SECURITY_LIMIT {
+        return format!("the image is larger than libheif allows ({})", message(err));
+    }
+    format!("not a readable {kind} ({})", message(err))
+}
+
+fn check_size(w: c_int, h: c_int, max_pixels: u64) -> Result<(), String> {
+    if w <= 0 || h <= 0 {
+        return Err(format!("the image claims an empty size ({w} x {h} pixels)"));
+    }
+    if w as u64 * h as u64 > max_pixels {
+        let limit = if max_pixels >= 1_000_000 {
+            format!("the {} megapixel limit", max_pixels / 1_000_000)
+        } else {
+            format!("the limit of {max_pixels} pixels")
+        };
+        return Err(format!(
+            "the image claims {w} x {h} pixels, more than {limit} (a decompression bomb or a damaged header)"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/heif")
+            .join(name);
+        std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    }
+
+    /// The tests that need libheif report themselves skipped where it is missing, after checking
+    /// that the reason given is a clear one.
+    fn have_libheif(test: &str) -> bool {
+        match available() {
+            Ok(()) => true,
+            Err(e) => {
+                assert!(
+                    e.starts_with("libheif (libheif.so.1)"),
+                    "unclear reason: {e}"
+                );
+                eprintln!("{test}: skipped, {e}");
+                false
+            }
+        }
+    }
+
+    #[test]
+    fn a_missing_library_is_reported_plainly() {
+        let err = load("libheif-that-does-not-exist.so.1").err().unwrap();
+        assert_eq!(
+            err,
+            "libheif (libheif-that-does-not-exist.so.1) is not installed"
+        );
+        if let Err(e) = available() {
+            assert!(e.starts_with("libheif (libheif.so.1) "), "{e}");
+            // With no libheif, decode says so instead of failing in some other way.
+            assert_eq!(decode(&fixture("hopper.heif"), u64::MAX).unwrap_err(), e);
+        }
+    }
+
+    /// The mean colour of a w x h block at (x, y).
+    fn mean(img: &RgbImage, x: u32, y: u32, w: u32, h: u32) -> [u8; 3] {
+        let mut sum = [0u64; 3];
+        for yy in y..y + h {
+            for xx in x..x + w {
+                for (s, c) in sum.iter_mut().zip(img.get_pixel(xx, yy).0) {
+                    *s += c as u64;
+                }
+            }
+        }
+        sum.map(|s| (s / (w as u64 * h as u64)) as u8)
+    }
+
+    fn near(got: [u8; 3], want: [u8; 3]) -> bool {
+        got.iter().zip(want).all(|(&g, w)| g.abs_diff(w) <= 24)
+    }
+
+    /// quadrants.heic: 64 x 48 made by heif-enc (HEVC) from red, green, blue and white quadrants.
+    #[test]
+    fn decodes_a_heic_with_its_colours() {
+        if !have_libheif("decodes_a_heic_with_its_colours") {
+            return;
+        }
+        let (img, w, h) = decode(&fixture("quadrants.heic"), 200_000_000).unwrap();
+        assert_eq!((w, h), (64, 48));
+        assert_eq!(img.dimensions(), (64, 48));
+        // Block centres, away from the chroma-subsampled edges between quadrants.
+        assert!(
+            near(mean(&img, 8, 6, 16, 12), [255, 0, 0]),
+            "{:?}",
+            mean(&img, 8, 6, 16, 12)
+        );
+        assert!(near(mean(&img, 40, 6, 16, 12), [0, 255, 0]));
+        assert!(near(mean(&img, 8, 30, 16, 12), [0, 0, 255]));
+        assert!(near(mean(&img, 40, 30, 16, 12), [255, 255, 255]));
+    }
+
+    /// hopper.heif / hopper.avif: Pillow's 128 x 128 test portrait, HEVC and AV1.
+    #[test]
+    fn decodes_real_heic_and_avif_files() {
+        if !have_libheif("decodes_real_heic_and_avif_files") {
+            return;
+        }
+        for name in ["hopper.heif", "hopper.avif"] {
+            let (img, w, h) = decode(&fixture(name), 200_000_000).unwrap();
+            assert_eq!(
+                (w, h, img.width(), img.height()),
+                (128, 128, 128, 128),
+                "{name}"
+            );
+            // A photo, not a blank: its pixels spread over a wide range of brightness.
+            let luma: Vec<u32> = img
+                .pixels()
+                .map(|p| p.0.iter().map(|&c| c as u32).sum())
+                .collect();
+            let (lo, hi) = (luma.iter().min().unwrap(), luma.iter().max().unwrap());
+            assert!(hi - lo > 300, "{name}: {lo}..{hi}");
+        }
+        // The two encodings of the same picture agree.
+        let (a, _, _) = decode(&fixture("hopper.heif"), 200_000_000).unwrap();
+        let (b, _, _) = decode(&fixture("hopper.avif"), 200_000_000).unwrap();
+        assert!(near(mean(&a, 32, 32, 64, 64), mean(&b, 32, 32, 64, 64)));
+    }
+
+    /// quadrants-irot90.heic is quadrants.heic with an `irot` of 90 degrees anticlockwise.
+    #[test]
+    fn a_rotated_heic_comes_out_upright() {
+        if !have_libheif("a_rotated_heic_comes_out_upright") {
+            return;
+        }
+        let (img, w, h) = decode(&fixture("quadrants-irot90.heic"), 200_000_000).unwrap();
+        assert_eq!((w, h), (48, 64));
+        assert_eq!(img.dimensions(), (48, 64));
+        // Turned a quarter anticlockwise: green top left, white top right, red bottom left,
+        // blue bottom right.
+        assert!(
+            near(mean(&img, 6, 8, 12, 16), [0, 255, 0]),
+            "{:?}",
+            mean(&img, 6, 8, 12, 16)
+        );
+        assert!(near(mean(&img, 30, 8, 12, 16), [255, 255, 255]));
+        assert!(near(mean(&img, 6, 40, 12, 16), [255, 0, 0]));
+        assert!(near(mean(&img, 30, 40, 12, 16), [0, 0, 255]));
+        // Pillow's rot1mir0.avif: stored 427 x 640 with irot 1 and imir 0, shown 640 x 427.
+        let (img, w, h) = decode(&fixture("rot1mir0.avif"), 200_000_000).unwrap();
+        assert_eq!((w, h, img.width(), img.height()), (640, 427, 640, 427));
+    }
+
+    /// transparency.avif: 64 x 64 with an alpha channel; transparent parts come out mid grey.
+    #[test]
+    fn transparency_is_flattened_over_grey() {
+        if !have_libheif("transparency_is_flattened_over_grey") {
+            return;
+        }
+        let (img, w, h) = decode(&fixture("transparency.avif"), 200_000_000).unwrap();
+        assert_eq!((w, h, img.width(), img.height()), (64, 64, 64, 64));
+        assert!(img.pixels().any(|p| near(p.0, [128, 128, 128])));
+    }
+
+    #[test]
+    fn too_many_pixels_are_refused_before_decoding() {
+        if !have_libheif("too_many_pixels_are_refused_before_decoding") {
+            return;
+        }
+        let err = decode(&fixture("quadrants.heic"), 64 * 48 - 1).unwrap_err();
+        assert_eq!(
+            err,
+            "the image claims 64 x 48 pixels, more than the limit of 3071 pixels (a decompression bomb or a damaged header)"
+        );
+        assert!(decode(&fixture("quadrants.heic"), 64 * 48).is_ok());
+    }
+
+    /// A HEIF box header: size, type, payload; `full` adds version and flags.
+    fn boxed(kind: &[u8; 4], payload: &[u8]) -> Vec<u8> {
+        [&(8 + payload.len() as u32).to_be_bytes()[..], kind, payload].concat()
+    }
+    fn full(kind: &[u8; 4], version: u8, payload: &[u8]) -> Vec<u8> {
+        boxed(kind, &[&[version, 0, 0, 0][..], payload].concat())
+    }
+
+    #[test]
+    fn a_heif_without_an_image_holds_no_picture() {
+        if !have_libheif("a_heif_without_an_image_holds_no_picture") {
+            return;
+        }
+        let ftyp = boxed(b"ftyp", b"mif1\0\0\0\0mif1heic");
+        let hdlr = full(b"hdlr", 0, b"\0\0\0\0pict\0\0\0\0\0\0\0\0\0\0\0\0\0");
+        // Only the handler: no primary item, no items (libheif: "No 'pitm' box").
+        let bare = [ftyp.clone(), full(b"meta", 0, &hdlr)].concat();
+        // A primary item that is not there, next to an Exif item (libheif: "Non-existing item
+        // ID referenced: 'pitm' box references a non-existing image").
+        let infe = full(b"infe", 2, b"\0\x01\0\0Exif\0");
+        let meta = [
+            hdlr.clone(),
+            full(b"pitm", 0, &[0, 1]),
+            full(b"iloc", 0, &[0x44, 0, 0, 0]),
+            full(b"iinf", 0, &[&[0u8, 1][..], &infe].concat()),
+            boxed(
+                b"iprp",
+                &[boxed(b"ipco", b""), full(b"ipma", 0, &[0; 4])].concat(),
+            ),
+        ]
+        .concat();
+        let exif_only = [ftyp, full(b"meta", 0, &meta)].concat();
+        for bytes in [bare, exif_only] {
+            assert_eq!(
+                decode(&bytes, 200_000_000).unwrap_err(),
+                "the file holds no picture"
+            );
+        }
+    }
+
+    /// ExifTool's QuickTime.heic (623 bytes) does have a 1596 x 1064 HEVC image item, but its
+    /// data is the 18 bytes "<dummy image data>": a damaged picture, not a missing one.
+    #[test]
+    fn a_heic_whose_image_data_is_a_dummy_is_damaged() {
+        if !have_libheif("a_heic_whose_image_data_is_a_dummy_is_damaged") {
+            return;
+        }
+        let err = decode(&fixture("QuickTime.heic"), 200_000_000).unwrap_err();
+        assert!(err.starts_with("damaged HEIF ("), "{err}");
+        // Its size is known before decoding: the pixel limit applies first.
+        let err = decode(&fixture("QuickTime.heic"), 1_000_000).unwrap_err();
+        assert!(
+            err.starts_with("the image claims 1596 x 1064 pixels, more than the 1 megapixel limit"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn garbage_and_truncated_files_are_errors() {
+        if !have_libheif("garbage_and_truncated_files_are_errors") {
+            return;
+        }
+        assert!(decode(&[], 200_000_000).is_err());
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let random: Vec<u8> = (0..4096).map(|_| next() as u8).collect();
+        assert!(decode(&random, 200_000_000).is_err());
+        let mut fake = random.clone();
+        fake[..12].copy_from_slice(b"\0\0\0\x18ftypheic");
+        assert!(decode(&fake, 200_000_000).is_err());
+        for name in [
+            "quadrants.heic",
+            "hopper.heif",
+            "hopper.avif",
+            "quadrants-irot90.heic",
+        ] {
+            let bytes = fixture(name);
+            for cut in (0..bytes.len()).step_by(7) {
+                assert!(
+                    decode(&bytes[..cut], 200_000_000).is_err(),
+                    "{name} cut at {cut}"
+                );
+            }
+            let kind = if name.ends_with("avif") {
+                "AVIF"
+            } else {
+                "HEIF"
+            };
+            assert_eq!(
+                decode(&bytes[..bytes.len() - 1], 200_000_000).unwrap_err(),
+                format!("truncated {kind}: the file ends before the image does")
+            );
+            // Flipped bits: any outcome but a crash.
+            for _ in 0..200 {
+                let mut b = bytes.clone();
+                let at = (next() as usize) % b.len();
+                b[at] ^= 1 << (next() % 8);
+                let _ = decode(&b, 200_000_000);
+            }
+        }
+    }
+
+    #[test]
+    fn several_threads_decode_at_once() {
+        if !have_libheif("several_threads_decode_at_once") {
+            return;
+        }
+        let files = [
+            fixture("quadrants.heic"),
+            fixture("hopper.avif"),
+            fixture("hopper.heif"),
+        ];
+        std::thread::scope(|s| {
+            for t in 0..4 {
+                let files = &files;
+                s.spawn(move || {
+                    for i in 0..10 {
+                        let f = &files[(t + i) % files.len()];
+                        assert!(decode(f, 200_000_000).is_ok());
+                    }
+                });
+            }
+        });
+    }
+}
