@@ -135,8 +135,8 @@ fn decode_upright(
                     RenderError::Bomb(why)
                 } else {
                     RenderError::Unsupported {
+                        incomplete: why.starts_with("truncated "),
                         why,
-                        incomplete: false,
                     }
                 }
             })?;
@@ -367,10 +367,28 @@ fn decode_other(bytes: &[u8], format: Format) -> Result<(RgbImage, u32, u32), Re
         )),
         e => RenderError::Unreadable(format!("{what} {name} ({})", short(&e))),
     };
-    let (w, h) = reader()
-        .into_dimensions()
-        .map_err(|e| classify(e, "not a readable"))?;
+    let (w, h) = match reader().into_dimensions() {
+        Ok(d) => d,
+        Err(e) => {
+            if format == Format::Tiff
+                && let Ok(rgb) = tiff_samples(bytes)
+            {
+                let (w, h) = rgb.dimensions();
+                return Ok((rgb, w, h));
+            }
+            return Err(classify(e, "not a readable"));
+        }
+    };
     check_size(w, h)?;
+    let decoded = reader().decode();
+    // TIFF variants `image` refuses (palette, signed or odd sample depths): read the samples
+    // with the TIFF decoder itself and scale them to 8 bits.
+    if format == Format::Tiff
+        && let Err(image::ImageError::Unsupported(_) | image::ImageError::Decoding(_)) = &decoded
+        && let Ok(rgb) = tiff_samples(bytes)
+    {
+        return Ok((rgb, w, h));
+    }
     let img = reader()
         .decode()
         .map_err(|e| match classify(e, "damaged") {
@@ -391,6 +409,104 @@ fn decode_other(bytes: &[u8], format: Format) -> Result<(RgbImage, u32, u32), Re
         other => other.to_rgb8(),
     };
     Ok((rgb, w, h))
+}
+
+/// A TIFF's first image from its raw samples: palette images through their colour map, grey,
+/// RGB and their alpha variants of any integer or float depth, scaled to 8 bits (signed
+/// samples shifted, floats and wide integers stretched over their range).
+fn tiff_samples(bytes: &[u8]) -> Result<RgbImage, String> {
+    use tiff::ColorType;
+    use tiff::decoder::{Decoder, DecodingResult};
+    let err = |e: tiff::TiffError| e.to_string();
+    let mut dec = Decoder::new(Cursor::new(bytes)).map_err(err)?;
+    let (w, h) = dec.dimensions().map_err(err)?;
+    check_size(w, h).map_err(|e| e.message().to_string())?;
+    let color = dec.colortype().map_err(err)?;
+    let map = match color {
+        ColorType::Palette(_) => Some(
+            dec.get_tag_u16_vec(tiff::tags::Tag::ColorMap)
+                .map_err(err)?,
+        ),
+        _ => None,
+    };
+    let samples: Vec<f64> = match dec.read_image().map_err(err)? {
+        DecodingResult::U8(v) => v.into_iter().map(f64::from).collect(),
+        DecodingResult::U16(v) => v.into_iter().map(f64::from).collect(),
+        DecodingResult::U32(v) => v.into_iter().map(f64::from).collect(),
+        DecodingResult::U64(v) => v.into_iter().map(|x| x as f64).collect(),
+        DecodingResult::I8(v) => v.into_iter().map(|x| x as f64 + 128.0).collect(),
+        DecodingResult::I16(v) => v.into_iter().map(|x| x as f64 + 32768.0).collect(),
+        DecodingResult::I32(v) => v.into_iter().map(f64::from).collect(),
+        DecodingResult::I64(v) => v.into_iter().map(|x| x as f64).collect(),
+        DecodingResult::F16(v) => v.into_iter().map(f64::from).collect(),
+        DecodingResult::F32(v) => v.into_iter().map(f64::from).collect(),
+        DecodingResult::F64(v) => v,
+    };
+    let (channels, bits) = match color {
+        ColorType::Gray(b) | ColorType::Palette(b) => (1, b),
+        ColorType::GrayA(b) => (2, b),
+        ColorType::RGB(b) => (3, b),
+        ColorType::RGBA(b) => (4, b),
+        other => return Err(format!("colour type {other:?}")),
+    };
+    let n = (w as usize) * (h as usize);
+    // Samples narrower than a byte come packed, each row padded to a whole byte.
+    let values: Vec<f64> = if bits < 8 && channels == 1 {
+        let per_byte = 8 / bits as usize;
+        let row_bytes = (w as usize).div_ceil(per_byte);
+        let mask = (1u16 << bits) - 1;
+        (0..n)
+            .map(|i| {
+                let (y, x) = (i / w as usize, i % w as usize);
+                let byte = samples
+                    .get(y * row_bytes + x / per_byte)
+                    .copied()
+                    .unwrap_or(0.0) as u16;
+                let shift = 8 - bits as usize * (x % per_byte + 1);
+                ((byte >> shift) & mask) as f64
+            })
+            .collect()
+    } else {
+        samples
+    };
+    if values.len() < n * channels {
+        return Err("too few samples".into());
+    }
+    let (lo, hi) = match (&map, bits) {
+        (Some(_), _) | (None, 1..=8) => (0.0, ((1u64 << bits.min(8)) - 1) as f64),
+        _ => values.iter().fold((f64::MAX, f64::MIN), |(a, b), &v| {
+            if v.is_finite() {
+                (a.min(v), b.max(v))
+            } else {
+                (a, b)
+            }
+        }),
+    };
+    let scale = |v: f64| {
+        if hi > lo {
+            (((v - lo) / (hi - lo)) * 255.0).clamp(0.0, 255.0) as u8
+        } else {
+            0
+        }
+    };
+    let mut out = RgbImage::new(w, h);
+    for (i, p) in out.pixels_mut().enumerate() {
+        let s = &values[i * channels..i * channels + channels];
+        *p = match (&map, channels) {
+            (Some(map), _) => {
+                let k = s[0] as usize;
+                let size = map.len() / 3;
+                let c = |plane: usize| map.get(plane * size + k).map_or(0, |v| (v >> 8) as u8);
+                image::Rgb([c(0), c(1), c(2)])
+            }
+            (None, 1 | 2) => {
+                let g = scale(s[0]);
+                image::Rgb([g, g, g])
+            }
+            _ => image::Rgb([scale(s[0]), scale(s[1]), scale(s[2])]),
+        };
+    }
+    Ok(out)
 }
 
 /// Transparent pixels over mid grey, so a transparent screenshot does not turn black.
@@ -446,5 +562,37 @@ mod tests {
             !has_jpeg_end(&j),
             "cut inside the scan: the thumbnail's EOI does not count"
         );
+    }
+}
+
+#[cfg(test)]
+mod tiff_tests {
+    use super::*;
+
+    /// TIFF variants the `image` decoder refuses, from Pillow's test images (when present).
+    #[test]
+    fn tiff_variants_image_refuses_still_preview() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/realworld/pillow-tests");
+        if !dir.is_dir() {
+            eprintln!("skipped: {} is not here", dir.display());
+            return;
+        }
+        for (name, size) in [
+            ("8bit.s.tif", (128, 128)),
+            ("16bit.s.tif", (10, 10)),
+            ("hopper_gray_4bpp.tif", (128, 128)),
+        ] {
+            let bytes = std::fs::read(dir.join(name)).unwrap();
+            let (img, w, h) = decode_other(&bytes, Format::Tiff).unwrap();
+            assert_eq!((w, h), size, "{name}");
+            let (lo, hi) = img
+                .pixels()
+                .fold((255, 0), |(lo, hi), p| (lo.min(p[0]), hi.max(p[0])));
+            assert!(
+                hi - lo > 50,
+                "{name}: a picture, not a flat field ({lo}..{hi})"
+            );
+        }
     }
 }

@@ -489,3 +489,149 @@ fn a_home_time_zone_places_utc_times_beside_local_ones() {
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("Mars/Olympus"), "{}", r.stderr);
 }
+
+fn fixture(dir: &str, name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(dir)
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// HEIC and AVIF get previews, upright, where the system's libheif is installed; without it
+/// they are catalogued with "no preview" and the reason.
+#[test]
+fn heic_and_avif_preview_upright_where_libheif_is_installed() {
+    let lib = Lib::new();
+    lib.write("IMG_0001.HEIC", &fixture("heif", "quadrants.heic"));
+    lib.write("IMG_0002.HEIC", &fixture("heif", "quadrants-irot90.heic"));
+    lib.write("IMG_0003.avif", &fixture("heif", "quadrants.avif"));
+    let (run, report) = lib.import(&[&lib.src()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let settings = lib.run(&["settings", "--json"]).json();
+    let heif = settings["heif_previews"] == true;
+    let show = |name: &str| lib.show(imported(&report, name)["sha256"].as_str().unwrap());
+    if !heif {
+        eprintln!("skipped the HEIF preview checks: libheif is not installed");
+        assert!(run.stderr.contains("no preview: libheif"), "{}", run.stderr);
+        assert_eq!(show("IMG_0001.HEIC")["has_preview"], false);
+        return;
+    }
+    let plain = show("IMG_0001.HEIC");
+    assert_eq!(plain["format"], "heic");
+    assert_eq!(plain["has_preview"], true);
+    assert_eq!(
+        (plain["width"].as_u64(), plain["height"].as_u64()),
+        (Some(64), Some(48))
+    );
+    let turned = show("IMG_0002.HEIC");
+    assert_eq!(
+        (turned["width"].as_u64(), turned["height"].as_u64()),
+        (Some(48), Some(64))
+    );
+    // The thumbnail is upright: green (the top right of the stored picture) is now top left.
+    let thumb = image::open(
+        lib.root()
+            .join("thumbs")
+            .join(&turned["sha256"].as_str().unwrap()[..2])
+            .join(format!("{}.jpg", turned["sha256"].as_str().unwrap())),
+    )
+    .unwrap()
+    .to_rgb8();
+    assert_eq!(thumb.dimensions(), (48, 64));
+    let p = thumb.get_pixel(6, 8);
+    assert!(
+        p[1] > 200 && p[0] < 60 && p[2] < 60,
+        "top left is green: {p:?}"
+    );
+    assert_eq!(show("IMG_0003.avif")["format"], "avif");
+    assert_eq!(show("IMG_0003.avif")["has_preview"], true);
+}
+
+/// RAW files from cameras (ExifTool's samples, image data stripped): metadata as exiftool
+/// reads it, and the embedded preview where one is present.
+#[test]
+fn raw_files_give_their_metadata_and_embedded_previews() {
+    let lib = Lib::new();
+    for name in [
+        "CanonRaw.cr2",
+        "CanonRaw.cr3",
+        "DNG.dng",
+        "FujiFilm.raf",
+        "Nikon.nef",
+        "Panasonic.rw2",
+    ] {
+        lib.write(name, &fixture("raw", name));
+    }
+    let (run, report) = lib.import(&[&lib.src()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let show = |name: &str| lib.show(imported(&report, name)["sha256"].as_str().unwrap());
+    // What `exiftool -n -DateTimeOriginal -Make -Model` prints for each.
+    for (name, format, time, make, model) in [
+        (
+            "CanonRaw.cr2",
+            "cr2",
+            "2005-08-03T18:59:18",
+            "Canon",
+            "Canon EOS 350D DIGITAL",
+        ),
+        (
+            "CanonRaw.cr3",
+            "cr3",
+            "2018-02-21T12:08:56",
+            "Canon",
+            "Canon EOS M50",
+        ),
+        (
+            "DNG.dng",
+            "dng",
+            "2005-08-03T18:59:18",
+            "Canon",
+            "Canon EOS 350D DIGITAL",
+        ),
+        (
+            "FujiFilm.raf",
+            "raf",
+            "2007-05-22T13:58:30",
+            "FUJIFILM",
+            "FinePix S5Pro",
+        ),
+        (
+            "Nikon.nef",
+            "nef",
+            "2004-06-09T16:02:35",
+            "NIKON CORPORATION",
+            "NIKON D70",
+        ),
+        (
+            "Panasonic.rw2",
+            "rw2",
+            "2008-08-06T15:21:56",
+            "Panasonic",
+            "DMC-LX3",
+        ),
+    ] {
+        let item = show(name);
+        assert_eq!(item["format"], format, "{name}");
+        assert_eq!(
+            item["capture_time"].as_str().map(|t| &t[..19]),
+            Some(time),
+            "{name}"
+        );
+        assert_eq!(item["camera"]["make"], make, "{name}");
+        assert_eq!(item["camera"]["model"], model, "{name}");
+    }
+    // Previews where the sample keeps one: the RAF's JPEG thumbnail, the RW2's JpgFromRaw,
+    // the DNG's RGB thumbnail; the others' image data was stripped, so they say why.
+    for name in ["FujiFilm.raf", "Panasonic.rw2", "DNG.dng"] {
+        assert_eq!(imported(&report, name)["has_preview"], true, "{name}");
+    }
+    assert_eq!(imported(&report, "Nikon.nef")["has_preview"], false);
+    assert!(
+        run.stderr.contains("holds no embedded preview"),
+        "{}",
+        run.stderr
+    );
+}
