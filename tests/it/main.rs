@@ -4,6 +4,7 @@ mod app;
 mod bad_input;
 mod bag_import;
 mod boundaries;
+mod checks;
 mod crash;
 mod custody;
 mod demo;
