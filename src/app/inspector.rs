@@ -1,7 +1,10 @@
-//! The right inspector: a large preview, the file's facts, and the tagging editors. Every edit
-//! is sent at once (Enter, focus leaving a field, or a click) and recorded in the history; with
-//! several items selected an edit applies to all of them.
+//! The right inspector: a large preview, the file's facts, and the tagging editors. An edit is
+//! sent when the user commits it (Enter, focus leaving a field the user changed, or a click) and
+//! recorded in the history; with several items selected it applies to all of them. What each
+//! editor holds across the selection, and when it may be written, is `editing`'s model: fields
+//! the user did not change are never written, and reloads never replace an edit in progress.
 
+use super::editing::{FieldEditor, FieldValue, Original, stored};
 use super::thumbs::{Lookup, TextureCache, paint_fitted};
 use super::{Action, ViewCtx};
 use crate::catalog::{ItemRow, TagChange};
@@ -20,7 +23,7 @@ pub enum DateKind {
 }
 
 /// The event date editor's fields.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DateEditor {
     pub kind: DateKind,
     pub day: String,
@@ -100,38 +103,96 @@ impl DateEditor {
     }
 }
 
+/// The inspector's editors, for the selection they were loaded for. Each field editor knows
+/// its value across the selection (see `editing`), so only what the user changed is written.
 #[derive(Default)]
 pub struct InspectorState {
-    pub for_item: Option<i64>,
-    pub caption: String,
-    pub date: DateEditor,
-    pub place: String,
+    /// The items the editors hold values of (empty: nothing loaded yet).
+    pub for_ids: Vec<i64>,
+    pub caption: FieldEditor<String>,
+    pub date: FieldEditor<DateEditor>,
+    pub place: FieldEditor<String>,
     pub person_new: String,
     pub keyword_new: String,
-    pub source: String,
-    pub credit: String,
+    pub source: FieldEditor<String>,
+    pub credit: FieldEditor<String>,
     pub date_error: Option<String>,
 }
 
+impl FieldValue for DateEditor {}
+
 impl InspectorState {
-    pub fn load(&mut self, item: &ItemRow) {
-        let same = self.for_item == Some(item.id);
-        self.for_item = Some(item.id);
-        self.caption = item.caption.clone().unwrap_or_default();
-        self.place = item.place_path.join(" > ");
-        self.source = item.source.clone().unwrap_or_default();
-        self.credit = item.credit.clone().unwrap_or_default();
-        if !same {
-            self.person_new.clear();
-            self.keyword_new.clear();
-            self.date_error = None;
+    /// Takes the catalogue's records of the selection `ids`. For the same selection the editors
+    /// are refreshed (an edit in progress is kept); for another one they start afresh.
+    pub fn load(&mut self, ids: &[i64], items: &[ItemRow]) {
+        let values = |f: fn(&ItemRow) -> String| Original::of(items.iter().map(f));
+        let caption = values(|i| i.caption.clone().unwrap_or_default());
+        let place = values(|i| i.place_path.join(" > "));
+        let source = values(|i| i.source.clone().unwrap_or_default());
+        let credit = values(|i| i.credit.clone().unwrap_or_default());
+        let date = Original::of(items.iter().map(|i| {
+            DateEditor::from_date(
+                i.event_date
+                    .as_deref()
+                    .and_then(|t| EventDate::parse(t).ok())
+                    .as_ref(),
+            )
+        }));
+        if self.for_ids == ids {
+            self.caption.refresh(caption);
+            self.place.refresh(place);
+            self.source.refresh(source);
+            self.credit.refresh(credit);
+            self.date.refresh(date);
+        } else {
+            *self = InspectorState {
+                for_ids: ids.to_vec(),
+                caption: FieldEditor::new(caption),
+                date: FieldEditor::new(date),
+                place: FieldEditor::new(place),
+                source: FieldEditor::new(source),
+                credit: FieldEditor::new(credit),
+                ..Default::default()
+            };
         }
-        self.date = DateEditor::from_date(
-            item.event_date
-                .as_deref()
-                .and_then(|t| EventDate::parse(t).ok())
-                .as_ref(),
-        );
+    }
+
+    /// Whether the editors hold the values of the selection `ids`.
+    pub fn is_for(&self, ids: &[i64]) -> bool {
+        !ids.is_empty() && self.for_ids == ids
+    }
+
+    /// Commits every text field the user changed and did not commit yet (the selection is
+    /// about to change): the changes to write to `for_ids`. Fields waiting on a conflict are
+    /// left to the user and dropped with the editors.
+    pub fn take_pending(&mut self) -> Vec<TagChange> {
+        let mut out = Vec::new();
+        let text = |f: &mut FieldEditor<String>| f.commit().map(|v| stored(&v));
+        if let Some(v) = text(&mut self.caption) {
+            out.push(TagChange {
+                caption: Some(v),
+                ..Default::default()
+            });
+        }
+        if let Some(v) = text(&mut self.place) {
+            out.push(TagChange {
+                place: Some(v),
+                ..Default::default()
+            });
+        }
+        if let Some(v) = text(&mut self.source) {
+            out.push(TagChange {
+                source: Some(v),
+                ..Default::default()
+            });
+        }
+        if let Some(v) = text(&mut self.credit) {
+            out.push(TagChange {
+                credit: Some(v),
+                ..Default::default()
+            });
+        }
+        out
     }
 
     pub fn clear(&mut self) {
@@ -167,7 +228,18 @@ pub fn inspector_ui(
                 return;
             }
             ui.separator();
-            edit_ui(ui, v, detail.filter(|_| n == 1), st, actions);
+            let ids: Vec<i64> = v.selection.ids.iter().copied().collect();
+            if st.is_for(&ids) {
+                edit_ui(
+                    ui,
+                    v,
+                    detail.filter(|d| n == 1 && ids == [d.id]),
+                    st,
+                    actions,
+                );
+            } else {
+                ui.spinner();
+            }
         });
 }
 
@@ -265,6 +337,75 @@ fn committed(r: &egui::Response) -> bool {
     r.lost_focus()
 }
 
+/// One text field's editor: the mixed hint over different values, a commit when focus leaves
+/// after a change (and only then), and the choice offered when the catalogue changed underneath
+/// an edit. Returns the editor's response and the value to write, if any.
+fn field_ui(
+    ui: &mut egui::Ui,
+    s: &crate::i18n::Strings,
+    label: &str,
+    f: &mut FieldEditor<String>,
+    hint: &str,
+    multiline: bool,
+) -> (egui::Response, Option<Option<String>>) {
+    let l = ui.label(label);
+    let hint = f
+        .mixed_hint()
+        .map(|n| s.different(n))
+        .unwrap_or_else(|| hint.to_string());
+    let edit = if multiline {
+        egui::TextEdit::multiline(&mut f.value).desired_rows(3)
+    } else {
+        egui::TextEdit::singleline(&mut f.value)
+    };
+    let r = ui
+        .add(edit.hint_text(hint).desired_width(f32::INFINITY))
+        .labelled_by(l.id);
+    let mut write = if committed(&r) { f.commit() } else { None };
+    if let Some(theirs) = f.conflict() {
+        let theirs = match theirs {
+            Original::Shared(v) if v.trim().is_empty() => "—".to_string(),
+            Original::Shared(v) => v.clone(),
+            Original::Mixed(n) => s.different(*n),
+        };
+        conflict_ui(ui, s, &theirs, |keep| {
+            if keep {
+                write = f.keep_mine();
+            } else {
+                f.take_theirs();
+            }
+        });
+    }
+    (r, write.map(|v| stored(&v)))
+}
+
+/// The notice under an editor whose field changed in the catalogue while the user edited it.
+/// `choose(true)` keeps the user's value, `choose(false)` takes the catalogue's.
+fn conflict_ui(
+    ui: &mut egui::Ui,
+    s: &crate::i18n::Strings,
+    theirs: &str,
+    choose: impl FnOnce(bool),
+) {
+    let mut choice = None;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            egui::RichText::new(format!("{} {theirs}", s.changed_elsewhere))
+                .small()
+                .color(ui.visuals().warn_fg_color),
+        );
+        if ui.small_button(s.keep_mine).clicked() {
+            choice = Some(true);
+        }
+        if ui.small_button(s.take_theirs).clicked() {
+            choice = Some(false);
+        }
+    });
+    if let Some(keep) = choice {
+        choose(keep);
+    }
+}
+
 fn edit_ui(
     ui: &mut egui::Ui,
     v: &ViewCtx<'_>,
@@ -273,23 +414,21 @@ fn edit_ui(
     actions: &mut Vec<Action>,
 ) {
     let s = v.s;
-    let tag =
-        |actions: &mut Vec<Action>, change: TagChange| actions.push(Action::Tag(Box::new(change)));
+    let ids = st.for_ids.clone();
+    let tag = |actions: &mut Vec<Action>, change: TagChange| {
+        actions.push(Action::TagItems {
+            ids: ids.clone(),
+            change: Box::new(change),
+        })
+    };
 
     // Caption.
-    let l = ui.label(s.caption);
-    let r = ui
-        .add(
-            egui::TextEdit::multiline(&mut st.caption)
-                .desired_rows(3)
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(l.id);
-    if r.lost_focus() && item.is_none_or(|i| i.caption.clone().unwrap_or_default() != st.caption) {
+    let (_, write) = field_ui(ui, s, s.caption, &mut st.caption, "", true);
+    if let Some(caption) = write {
         tag(
             actions,
             TagChange {
-                caption: Some(Some(st.caption.clone())),
+                caption: Some(caption),
                 ..Default::default()
             },
         );
@@ -297,14 +436,21 @@ fn edit_ui(
 
     // Event date.
     ui.add_space(6.0);
-    date_editor_ui(ui, s, st, item, actions);
+    date_editor_ui(ui, s, st, item, &mut |change| tag(actions, change));
 
     // Place, with suggestions from existing places and their aliases.
     ui.add_space(6.0);
-    let r = labelled_line(ui, s.place, &mut st.place, "Алматы > Площадь Республики");
-    let suggestions = place_suggestions(v, &st.place);
-    let mut chosen = None;
-    if r.has_focus() && !st.place.is_empty() && !suggestions.is_empty() {
+    let (r, mut write) = field_ui(
+        ui,
+        s,
+        s.place,
+        &mut st.place,
+        "Алматы > Площадь Республики",
+        false,
+    );
+    let suggestions = place_suggestions(v, &st.place.value);
+    if r.has_focus() && !st.place.value.is_empty() && !suggestions.is_empty() {
+        let mut chosen = None;
         egui::Frame::popup(ui.style()).show(ui, |ui| {
             for (path, alias) in suggestions.iter().take(8) {
                 let label = match alias {
@@ -316,22 +462,18 @@ fn edit_ui(
                 }
             }
         });
+        if let Some(path) = chosen {
+            st.place.value = path;
+            if let Some(place) = st.place.commit() {
+                write = Some(stored(&place));
+            }
+        }
     }
-    if let Some(path) = chosen {
-        st.place = path;
+    if let Some(place) = write {
         tag(
             actions,
             TagChange {
-                place: Some(Some(st.place.clone())),
-                ..Default::default()
-            },
-        );
-    } else if committed(&r) && item.is_none_or(|i| i.place_path.join(" > ") != st.place.trim()) {
-        let place = st.place.trim().to_string();
-        tag(
-            actions,
-            TagChange {
-                place: Some((!place.is_empty()).then_some(place)),
+                place: Some(place),
                 ..Default::default()
             },
         );
@@ -413,22 +555,22 @@ fn edit_ui(
 
     // Source and credit.
     ui.add_space(6.0);
-    let r = labelled_line(ui, s.source, &mut st.source, "");
-    if committed(&r) && item.is_none_or(|i| i.source.clone().unwrap_or_default() != st.source) {
+    let (_, write) = field_ui(ui, s, s.source, &mut st.source, "", false);
+    if let Some(source) = write {
         tag(
             actions,
             TagChange {
-                source: Some(Some(st.source.clone())),
+                source: Some(source),
                 ..Default::default()
             },
         );
     }
-    let r = labelled_line(ui, s.credit, &mut st.credit, "");
-    if committed(&r) && item.is_none_or(|i| i.credit.clone().unwrap_or_default() != st.credit) {
+    let (_, write) = field_ui(ui, s, s.credit, &mut st.credit, "", false);
+    if let Some(credit) = write {
         tag(
             actions,
             TagChange {
-                credit: Some(Some(st.credit.clone())),
+                credit: Some(credit),
                 ..Default::default()
             },
         );
@@ -481,9 +623,9 @@ fn date_editor_ui(
     s: &crate::i18n::Strings,
     st: &mut InspectorState,
     item: Option<&ItemRow>,
-    actions: &mut Vec<Action>,
+    tag: &mut dyn FnMut(TagChange),
 ) {
-    let d = &mut st.date;
+    let d = &mut st.date.value;
     let kinds = [
         (DateKind::None, s.date_none),
         (DateKind::Exact, s.date_exact),
@@ -544,15 +686,45 @@ fn date_editor_ui(
             ui.checkbox(&mut d.uncertain, s.uncertain);
         });
     }
+    if let Some(n) = st.date.mixed_hint() {
+        ui.weak(s.different(n));
+    }
+    if let Some(theirs) = st.date.conflict() {
+        let theirs = match theirs {
+            Original::Shared(d) => match d.to_date() {
+                Ok(Some(d)) => d.to_text(),
+                _ => "—".to_string(),
+            },
+            Original::Mixed(n) => s.different(*n),
+        };
+        let date = &mut st.date;
+        let mut keep = None;
+        conflict_ui(ui, s, &theirs, |k| {
+            if k {
+                keep = date.keep_mine();
+            } else {
+                date.take_theirs();
+            }
+        });
+        if let Some(Ok(d)) = keep.map(|k| k.to_date()) {
+            tag(TagChange {
+                date: Some(d),
+                ..Default::default()
+            });
+        }
+    }
     ui.horizontal(|ui| {
         if ui.button(s.apply).clicked() {
-            match st.date.to_date() {
+            // Written only if it differs from what the selection holds.
+            match st.date.value.to_date() {
                 Ok(date) => {
                     st.date_error = None;
-                    actions.push(Action::Tag(Box::new(TagChange {
-                        date: Some(date),
-                        ..Default::default()
-                    })));
+                    if st.date.commit().is_some() {
+                        tag(TagChange {
+                            date: Some(date),
+                            ..Default::default()
+                        });
+                    }
                 }
                 Err(e) => st.date_error = Some(e),
             }
@@ -563,17 +735,21 @@ fn date_editor_ui(
             .clicked()
             && let Some(c) = capture.and_then(|c| EventDate::parse(&c).ok())
         {
-            st.date = DateEditor::from_date(Some(&c));
-            actions.push(Action::Tag(Box::new(TagChange {
-                date: Some(Some(c)),
-                ..Default::default()
-            })));
+            // An explicit choice: it settles a conflict too.
+            st.date.take_theirs();
+            st.date.value = DateEditor::from_date(Some(&c));
+            if st.date.commit().is_some() {
+                tag(TagChange {
+                    date: Some(Some(c)),
+                    ..Default::default()
+                });
+            }
         }
     });
     if let Some(e) = &st.date_error {
         ui.colored_label(ui.visuals().error_fg_color, e);
     }
-    if let Ok(Some(date)) = st.date.to_date() {
+    if let Ok(Some(date)) = st.date.value.to_date() {
         ui.weak(format!("EDTF: {}", date.to_text()));
     }
 }

@@ -8,6 +8,7 @@
 mod chrome;
 mod chronicle;
 mod custody;
+mod editing;
 mod export_dialog;
 mod grid;
 mod import;
@@ -27,7 +28,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use thumbs::TextureCache;
 use view::ViewFilter;
-use worker::{Command, Event, Worker};
+use worker::{Command, Event, JobId, Worker};
 
 /// Opens the desktop app on `library`.
 pub fn run(library: Library, actor: String) -> eframe::Result {
@@ -89,6 +90,16 @@ struct VerifyState {
     report: Option<crate::fixity::FixityReport>,
 }
 
+/// The background jobs whose state the UI shows, by id: an event of another job (an old one, or
+/// a failed catalogue command) never changes theirs.
+#[derive(Debug, Default)]
+struct Jobs {
+    import: Option<JobId>,
+    demo: Option<JobId>,
+    export: Option<JobId>,
+    verify: Option<JobId>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SelectMode {
     Replace,
@@ -107,6 +118,12 @@ pub enum Action {
     OpenFull(usize),
     CloseFull,
     Tag(Box<TagChange>),
+    /// Apply a change to these items (the inspector's edits name the items they were made on,
+    /// so a selection that changed meanwhile gets nothing).
+    TagItems {
+        ids: Vec<i64>,
+        change: Box<TagChange>,
+    },
     Undo,
     Import(Vec<PathBuf>),
     CancelImport,
@@ -182,6 +199,7 @@ pub struct KadrApp {
     undo_depth: usize,
     history: Vec<crate::catalog::HistoryEntry>,
     verify: VerifyState,
+    jobs: Jobs,
     /// Drawing redaction rectangles in the full view.
     redacting: bool,
     redact_from: Option<egui::Pos2>,
@@ -235,6 +253,7 @@ impl KadrApp {
             undo_depth: 0,
             history: Vec::new(),
             verify: VerifyState::default(),
+            jobs: Jobs::default(),
             redacting: false,
             redact_from: None,
             message: None,
@@ -275,8 +294,10 @@ impl KadrApp {
         self.detail.as_ref()
     }
 
-    /// Drains background events. Called at the start of every frame.
-    fn logic(&mut self, ctx: &egui::Context) {
+    /// Drains background events (within a small time budget) and brings derived state up to
+    /// date. eframe calls it through `App::logic` before every frame and also while the window
+    /// is hidden, whenever a worker wakes it, so background work never waits on a visible window.
+    pub fn logic(&mut self, ctx: &egui::Context) {
         let deadline = std::time::Instant::now() + std::time::Duration::from_millis(8);
         while let Some(event) = self.worker.poll() {
             self.on_event(event);
@@ -318,70 +339,114 @@ impl KadrApp {
             }
             Event::Detail {
                 request,
-                item,
+                ids,
+                items,
                 history,
             } => {
                 if request == self.detail_request {
                     self.history = history;
-                    self.inspector.load(&item);
-                    self.detail = Some(*item);
+                    self.inspector.load(&ids, &items);
+                    self.detail = match <[ItemRow; 1]>::try_from(items) {
+                        Ok([item]) => Some(item),
+                        Err(_) => None,
+                    };
                 }
             }
             Event::Saved { undo_depth, .. } => {
                 self.undo_depth = undo_depth;
                 self.request_detail();
             }
-            Event::ImportStarted { files, bytes } => self.import.started(files, bytes),
+            Event::ImportStarted { job, files, bytes } if self.jobs.import == Some(job) => {
+                self.import.started(files, bytes)
+            }
             Event::ImportProgress {
+                job,
                 files_done,
                 bytes_done,
-            } => self.import.progress(files_done, bytes_done),
-            Event::ImportDone(report) => self.import.finished(*report),
-            Event::DemoDone(result) => {
-                self.import.running = false;
-                if let Err(e) = result {
-                    self.message = Some(e);
-                }
+            } if self.jobs.import == Some(job) => self.import.progress(files_done, bytes_done),
+            Event::ImportDone { job, report } if self.jobs.import == Some(job) => {
+                self.jobs.import = None;
+                self.import.finished(*report);
             }
-            Event::VerifyProgress { done, total } => {
+            Event::DemoDone { job, .. } if self.jobs.demo == Some(job) => {
+                self.jobs.demo = None;
+                self.import.running = false;
+            }
+            Event::VerifyProgress { job, done, total } if self.jobs.verify == Some(job) => {
                 self.verify.done = done;
                 self.verify.total = total;
             }
-            Event::ExportDone(result) => {
-                self.export.running = false;
-                match result {
-                    Ok(line) => {
-                        self.export.open = false;
-                        self.message = Some(line);
-                    }
-                    Err(e) => self.message = Some(e),
-                }
-            }
-            Event::VerifyDone(report) => {
+            Event::VerifyDone { job, report } if self.jobs.verify == Some(job) => {
+                self.jobs.verify = None;
                 self.verify.running = false;
                 self.verify.report = Some(*report);
             }
-            Event::Error(e) => {
-                // Whatever was running has ended; never leave the app waiting for it.
-                self.import.running = false;
+            Event::ExportDone { job, line } if self.jobs.export == Some(job) => {
+                self.jobs.export = None;
                 self.export.running = false;
-                self.message = Some(e);
+                self.export.open = false;
+                self.message = Some(line);
             }
+            Event::Failed { job, error } => {
+                // Only the job that failed has ended.
+                if self.jobs.import == Some(job) {
+                    self.jobs.import = None;
+                    self.import.running = false;
+                }
+                if self.jobs.demo == Some(job) {
+                    self.jobs.demo = None;
+                    self.import.running = false;
+                }
+                if self.jobs.export == Some(job) {
+                    self.jobs.export = None;
+                    self.export.running = false;
+                }
+                if self.jobs.verify == Some(job) {
+                    self.jobs.verify = None;
+                    self.verify.running = false;
+                }
+                self.message = Some(error);
+            }
+            // An event of a job the app no longer follows.
+            Event::ImportStarted { .. }
+            | Event::ImportProgress { .. }
+            | Event::ImportDone { .. }
+            | Event::DemoDone { .. }
+            | Event::VerifyProgress { .. }
+            | Event::VerifyDone { .. }
+            | Event::ExportDone { .. } => {}
         }
     }
 
-    /// Asks for the inspector's record of the single selected item.
+    /// Asks for the records of the selected items (the inspector's editors and, for one item,
+    /// its facts and history). When the selection changed, edits the user made on the previous
+    /// one and did not commit yet are written to it first.
     fn request_detail(&mut self) {
         self.detail_request += 1;
-        if self.selection.ids.len() == 1 {
-            let id = *self.selection.ids.iter().next().unwrap();
+        let ids = self.selected_ids();
+        if self.inspector.for_ids != ids {
+            let before = std::mem::take(&mut self.inspector.for_ids);
+            for change in self.inspector.take_pending() {
+                if !before.is_empty() {
+                    self.worker.send(Command::Tag {
+                        ids: before.clone(),
+                        change: Box::new(change),
+                    });
+                }
+            }
+            self.inspector.clear();
+            if self.detail.as_ref().is_some_and(|d| ids != [d.id]) {
+                self.detail = None;
+            }
+        }
+        if ids.is_empty() {
+            self.detail = None;
+            self.history.clear();
+        } else {
             self.worker.send(Command::Detail {
-                id,
+                ids,
                 request: self.detail_request,
             });
-        } else {
-            self.detail = None;
-            self.inspector.clear();
         }
     }
 
@@ -469,14 +534,23 @@ impl KadrApp {
                     });
                 }
             }
-            Action::Undo => self.worker.send(Command::Undo),
+            Action::TagItems { ids, change } => {
+                if !ids.is_empty() {
+                    // An answer already on its way predates this write: drop it.
+                    self.detail_request += 1;
+                    self.worker.send(Command::Tag { ids, change });
+                }
+            }
+            Action::Undo => {
+                self.worker.send(Command::Undo);
+            }
             Action::Import(paths) => {
                 if !paths.is_empty() && !self.import.running {
                     self.import.begin();
                     self.worker
                         .cancel
                         .store(false, std::sync::atomic::Ordering::SeqCst);
-                    self.worker.send(Command::Import { paths });
+                    self.jobs.import = Some(self.worker.send(Command::Import { paths }));
                 }
             }
             Action::CancelImport => self
@@ -540,7 +614,7 @@ impl KadrApp {
                     filter: Default::default(),
                     include_do_not_publish: st.include_do_not_publish,
                 };
-                self.worker.send(Command::Export(Box::new(options)));
+                self.jobs.export = Some(self.worker.send(Command::Export(Box::new(options))));
             }
             Action::VerifyOriginals => {
                 if !self.verify.running {
@@ -548,20 +622,27 @@ impl KadrApp {
                         running: true,
                         ..Default::default()
                     };
-                    self.worker.send(Command::VerifyOriginals);
+                    self.jobs.verify = Some(self.worker.send(Command::VerifyOriginals));
                 }
             }
             Action::LoadDemo => {
-                self.import.running = true;
-                self.worker.send(Command::Demo);
+                if !self.import.running {
+                    self.import.running = true;
+                    self.jobs.demo = Some(self.worker.send(Command::Demo));
+                }
             }
         }
     }
 
-    /// One frame: drain background events, then draw. Used by eframe and by tests.
+    /// One frame as tests drive it: drain background events, then draw.
     pub fn frame(&mut self, ui: &mut egui::Ui) {
+        self.logic(&ui.ctx().clone());
+        self.draw(ui);
+    }
+
+    /// Draws the app and carries out what the panels asked for.
+    fn draw(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        self.logic(&ctx);
         let s = self.prefs.lang.strings();
         let mut actions = Vec::new();
 
@@ -689,11 +770,66 @@ impl KadrApp {
 }
 
 impl eframe::App for KadrApp {
+    /// Called before every frame, and while the window is hidden once a worker asks for a
+    /// repaint: the events are drained here, never only in `ui`.
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        KadrApp::logic(self, ctx);
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.frame(ui);
+        self.draw(ui);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.prefs);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_ends_only_the_job_that_failed() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = Library::open(&dir.path().join("library")).unwrap();
+        let ctx = egui::Context::default();
+        let mut app = KadrApp::new(&ctx, library, "tester".into(), Prefs::default());
+        app.import.begin();
+        app.jobs.import = Some(100);
+        app.verify.running = true;
+        app.jobs.verify = Some(101);
+        app.export.running = true;
+        app.jobs.export = Some(102);
+
+        // A catalogue command fails (a place typed as `Алматы >`): nothing else ends.
+        app.on_event(Event::Failed {
+            job: 7,
+            error: "bad place".into(),
+        });
+        assert_eq!(app.message.as_deref(), Some("bad place"));
+        assert!(app.import.running && app.verify.running && app.export.running);
+
+        // The fixity check fails: "verifying" ends, the import goes on.
+        app.on_event(Event::Failed {
+            job: 101,
+            error: "unreadable".into(),
+        });
+        assert!(!app.verify.running);
+        assert!(app.import.running && app.export.running);
+        // A late event of the finished check changes nothing.
+        app.on_event(Event::VerifyProgress {
+            job: 101,
+            done: 1,
+            total: 2,
+        });
+        assert_eq!(app.verify.total, 0);
+
+        app.on_event(Event::Failed {
+            job: 100,
+            error: "disk full".into(),
+        });
+        assert!(!app.import.running);
+        assert!(app.export.running);
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! Images are decoded off the UI thread by a small pool of loader threads, newest request first
 //! (what was scrolled past is served last or dropped). Each entry is Pending, Loaded or Error,
-//! so a failing file is not retried every frame. Loaded textures are kept within a byte budget,
-//! least recently used evicted first. The UI thread only uploads finished pixels.
+//! so a failing file is not retried every frame; a decoder that panics fails its own image only,
+//! and the loader goes on with the next. Loaded textures are kept within a byte budget, least
+//! recently used evicted first. The UI thread only uploads finished pixels.
 
 use egui::{ColorImage, TextureHandle, TextureOptions};
 use std::collections::HashMap;
@@ -191,7 +192,10 @@ fn spawn_loader(
                         stack = queue.wake.wait(stack).unwrap();
                     }
                 };
-                let result = decode(&path);
+                // A panicking decoder (a malformed file) is that image's error, not the loader's
+                // end: without this guard every later request would wait forever.
+                let result = std::panic::catch_unwind(|| decode(&path))
+                    .unwrap_or_else(|panic| Err(panic_message(panic.as_ref())));
                 if tx.send((key, result)).is_err() {
                     return;
                 }
@@ -199,6 +203,16 @@ fn spawn_loader(
             }
         })
         .expect("can start a loader thread");
+}
+
+/// What a caught panic said, for the image's error.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown".into());
+    format!("the decoder failed: {what}")
 }
 
 /// A derived JPEG (thumbnail, preview) as it is.
@@ -217,4 +231,57 @@ pub fn decode_original(path: &std::path::Path) -> Result<ColorImage, String> {
         [img.width() as usize, img.height() as usize],
         img.as_raw(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Panics on any file named `bad*`, else returns a 2×2 image.
+    fn fragile(path: &std::path::Path) -> Result<ColorImage, String> {
+        let name = path.file_name().unwrap().to_string_lossy();
+        assert!(!name.starts_with("bad"), "a decoder bug on {name}");
+        Ok(ColorImage::from_rgb([2, 2], &[0; 12]))
+    }
+
+    /// Asks for `keys` until each is loaded or failed; returns which were loaded.
+    fn load(cache: &mut TextureCache, ctx: &egui::Context, keys: &[&str]) -> Vec<bool> {
+        let start = std::time::Instant::now();
+        loop {
+            cache.drain(ctx);
+            let got: Vec<Option<bool>> = keys
+                .iter()
+                .map(|k| match cache.get(k, || PathBuf::from(k)) {
+                    Lookup::Ready(_) => Some(true),
+                    Lookup::Missing => Some(false),
+                    Lookup::Pending => None,
+                })
+                .collect();
+            if got.iter().all(Option::is_some) {
+                return got.into_iter().map(Option::unwrap).collect();
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(10),
+                "still pending: {got:?}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+
+    #[test]
+    fn a_panicking_decoder_fails_its_image_and_later_ones_still_load() {
+        let ctx = egui::Context::default();
+        // One loader thread, as previews and the full view have: the panic must not end it.
+        let mut cache = TextureCache::new("test", 1 << 20, 1, &ctx, fragile);
+        assert_eq!(load(&mut cache, &ctx, &["bad1"]), [false]);
+        assert_eq!(
+            load(&mut cache, &ctx, &["good1", "bad2", "good2"]),
+            [true, false, true]
+        );
+        // A failed image is not retried.
+        assert!(matches!(
+            cache.get("bad1", || PathBuf::from("bad1")),
+            Lookup::Missing
+        ));
+    }
 }

@@ -1,6 +1,7 @@
 //! The app's background side: one thread owns the catalogue connection and answers commands;
-//! imports run on a thread of their own. Results come back as `Event`s on a bounded channel,
-//! and every send wakes the UI. The UI thread never touches the database or the disk.
+//! imports, exports, fixity checks and the demo run on threads of their own. Every command is a
+//! job with its own id; results come back as `Event`s naming their job on a bounded channel, and
+//! every send wakes the UI. The UI thread never touches the database or the disk.
 
 use crate::catalog::{HistoryEntry, ItemRow, ItemSummary, PlaceNode, TagChange};
 use crate::dates::EventDate;
@@ -8,16 +9,23 @@ use crate::fixity::FixityReport;
 use crate::ingest::{ImportEvent, ImportOptions, ImportReport};
 use crate::library::Library;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
+
+/// One background job: a command the app sent, and every event it causes.
+pub type JobId = u64;
+
+/// The job of work the worker starts by itself (reloads after a write, opening the catalogue).
+pub const HOUSEKEEPING: JobId = 0;
 
 pub enum Command {
     /// Load every item summary, the places and the people.
     Reload,
-    /// Load the full record of one item (for the inspector).
+    /// Load the full records of the selected items (for the inspector), and the history of
+    /// the item when there is one.
     Detail {
-        id: i64,
+        ids: Vec<i64>,
         request: u64,
     },
     /// Apply one change to several items, as one undoable step.
@@ -25,7 +33,7 @@ pub enum Command {
         ids: Vec<i64>,
         change: Box<TagChange>,
     },
-    /// Revert the last `Tag` step.
+    /// Revert the last user action (a tag change, a review status, "do not publish").
     Undo,
     Import {
         paths: Vec<PathBuf>,
@@ -59,34 +67,54 @@ pub enum Event {
     },
     Detail {
         request: u64,
-        item: Box<ItemRow>,
+        ids: Vec<i64>,
+        items: Vec<ItemRow>,
         history: Vec<HistoryEntry>,
     },
     Saved {
         undo_depth: usize,
     },
     ImportStarted {
+        job: JobId,
         files: usize,
         bytes: u64,
     },
     ImportProgress {
+        job: JobId,
         files_done: usize,
         bytes_done: u64,
     },
-    ImportDone(Box<ImportReport>),
-    DemoDone(Result<String, String>),
+    ImportDone {
+        job: JobId,
+        report: Box<ImportReport>,
+    },
+    DemoDone {
+        job: JobId,
+    },
     VerifyProgress {
+        job: JobId,
         done: usize,
         total: usize,
     },
-    VerifyDone(Box<FixityReport>),
-    /// The export's summary line, or why it failed.
-    ExportDone(Result<String, String>),
-    Error(String),
+    VerifyDone {
+        job: JobId,
+        report: Box<FixityReport>,
+    },
+    /// The export's summary line.
+    ExportDone {
+        job: JobId,
+        line: String,
+    },
+    /// The job ended with this error; no other job is affected.
+    Failed {
+        job: JobId,
+        error: String,
+    },
 }
 
 pub struct Worker {
-    tx: SyncSender<Command>,
+    tx: SyncSender<(JobId, Command)>,
+    next_job: AtomicU64,
     rx: Receiver<Event>,
     /// Set to stop the running import between files.
     pub cancel: Arc<AtomicBool>,
@@ -122,7 +150,7 @@ impl Worker {
         actor: Arc<Mutex<String>>,
         wake: Arc<dyn Fn() + Send + Sync>,
     ) -> Worker {
-        let (tx, commands) = sync_channel::<Command>(64);
+        let (tx, commands) = sync_channel::<(JobId, Command)>(64);
         let (events_tx, rx) = sync_channel::<Event>(256);
         let cancel = Arc::new(AtomicBool::new(false));
         let out = Out {
@@ -138,14 +166,18 @@ impl Worker {
             .expect("can start the catalogue thread");
         Worker {
             tx,
+            next_job: AtomicU64::new(HOUSEKEEPING + 1),
             rx,
             cancel,
             verify_cancel,
         }
     }
 
-    pub fn send(&self, c: Command) {
-        let _ = self.tx.send(c);
+    /// Sends a command as a new job and returns the job's id.
+    pub fn send(&self, c: Command) -> JobId {
+        let job = self.next_job.fetch_add(1, Ordering::Relaxed);
+        let _ = self.tx.send((job, c));
+        job
     }
 
     /// The next event, if any, without waiting.
@@ -157,27 +189,30 @@ impl Worker {
 fn run(
     library: Library,
     actor: Arc<Mutex<String>>,
-    commands: Receiver<Command>,
-    self_tx: SyncSender<Command>,
+    commands: Receiver<(JobId, Command)>,
+    self_tx: SyncSender<(JobId, Command)>,
     out: Out,
     (cancel, verify_cancel): (Arc<AtomicBool>, Arc<AtomicBool>),
 ) {
     let mut catalog = match library.catalog() {
         Ok(c) => c,
         Err(e) => {
-            out.send(Event::Error(e.to_string()));
+            out.send(Event::Failed {
+                job: HOUSEKEEPING,
+                error: e.to_string(),
+            });
             return;
         }
     };
-    // Each undo step: per item, the change that restores it.
-    let mut undo: Vec<Vec<(i64, TagChange)>> = Vec::new();
+    // One step per user action, newest last: what restores it.
+    let mut undo: Vec<UndoStep> = Vec::new();
     let who = || {
         actor
             .lock()
             .map(|a| a.clone())
             .unwrap_or_else(|_| "unknown".into())
     };
-    while let Ok(cmd) = commands.recv() {
+    while let Ok((job, cmd)) = commands.recv() {
         let result: crate::Result<()> = (|| {
             match cmd {
                 Command::Reload => {
@@ -190,34 +225,55 @@ fn run(
                         people,
                     });
                 }
-                Command::Detail { id, request } => {
-                    let item = catalog.item(id)?;
-                    let history = catalog.history(Some(&item.sha256))?;
+                Command::Detail { ids, request } => {
+                    let items: Vec<ItemRow> = ids
+                        .iter()
+                        .map(|id| catalog.item(*id))
+                        .collect::<crate::Result<_>>()?;
+                    let history = match items.as_slice() {
+                        [item] => catalog.history(Some(&item.sha256))?,
+                        _ => Vec::new(),
+                    };
                     out.send(Event::Detail {
                         request,
-                        item: Box::new(item),
+                        ids,
+                        items,
                         history,
                     });
                 }
                 Command::Review { ids, status, note } => {
+                    let before = ids
+                        .iter()
+                        .map(|id| Ok((*id, catalog.item(*id)?.review_status)))
+                        .collect::<crate::Result<Vec<_>>>()?;
                     catalog.write(&who(), |tx| {
                         for id in &ids {
                             tx.review(*id, status.as_deref(), note.as_deref())?;
                         }
                         Ok(())
                     })?;
+                    // A note stays (notes are an append-only record); a status can be set back.
+                    undo.push(match status {
+                        Some(_) => UndoStep::Review(before),
+                        None => UndoStep::Kept("review note"),
+                    });
                     out.send(Event::Saved {
                         undo_depth: undo.len(),
                     });
-                    let _ = self_tx.try_send(Command::Reload);
+                    let _ = self_tx.try_send((HOUSEKEEPING, Command::Reload));
                 }
                 Command::DoNotPublish { ids, value } => {
+                    let before = ids
+                        .iter()
+                        .map(|id| Ok((*id, catalog.item(*id)?.do_not_publish)))
+                        .collect::<crate::Result<Vec<_>>>()?;
                     catalog.write(&who(), |tx| {
                         for id in &ids {
                             tx.set_do_not_publish(*id, value)?;
                         }
                         Ok(())
                     })?;
+                    undo.push(UndoStep::DoNotPublish(before));
                     out.send(Event::Saved {
                         undo_depth: undo.len(),
                     });
@@ -227,6 +283,7 @@ fn run(
                         Some([x, y, w, h]) => tx.add_redaction(id, x, y, w, h).map(|_| ()),
                         None => tx.clear_redactions(id).map(|_| ()),
                     })?;
+                    undo.push(UndoStep::Kept("redaction"));
                     out.send(Event::Saved {
                         undo_depth: undo.len(),
                     });
@@ -235,10 +292,18 @@ fn run(
                     let (library, out, actor) = (library.clone(), out.clone(), who());
                     std::thread::spawn(move || {
                         let cancel = AtomicBool::new(false);
-                        let r = crate::export::export(&library, &actor, &options, &cancel);
-                        out.send(Event::ExportDone(
-                            r.map(|s| s.line()).map_err(|e| e.to_string()),
-                        ));
+                        out.send(
+                            match crate::export::export(&library, &actor, &options, &cancel) {
+                                Ok(summary) => Event::ExportDone {
+                                    job,
+                                    line: summary.line(),
+                                },
+                                Err(e) => Event::Failed {
+                                    job,
+                                    error: e.to_string(),
+                                },
+                            },
+                        );
                     });
                 }
                 Command::VerifyOriginals => {
@@ -247,11 +312,17 @@ fn run(
                     cancel.store(false, Ordering::SeqCst);
                     std::thread::spawn(move || {
                         let progress =
-                            |done, total| out.offer(Event::VerifyProgress { done, total });
-                        match crate::fixity::verify(&library, &cancel, progress) {
-                            Ok(r) => out.send(Event::VerifyDone(Box::new(r))),
-                            Err(e) => out.send(Event::Error(e.to_string())),
-                        }
+                            |done, total| out.offer(Event::VerifyProgress { job, done, total });
+                        out.send(match crate::fixity::verify(&library, &cancel, progress) {
+                            Ok(r) => Event::VerifyDone {
+                                job,
+                                report: Box::new(r),
+                            },
+                            Err(e) => Event::Failed {
+                                job,
+                                error: e.to_string(),
+                            },
+                        });
                     });
                 }
                 Command::Tag { ids, change } => {
@@ -270,29 +341,53 @@ fn run(
                         let after = catalog.item(b.id)?;
                         step.push((b.id, restore(&b, &after)));
                     }
-                    undo.push(step);
+                    undo.push(UndoStep::Tag(step));
                     out.send(Event::Saved {
                         undo_depth: undo.len(),
                     });
-                    let _ = self_tx.try_send(Command::Reload);
+                    let _ = self_tx.try_send((HOUSEKEEPING, Command::Reload));
                 }
                 Command::Undo => {
-                    if let Some(step) = undo.pop() {
-                        catalog.write(&who(), |tx| {
-                            for (id, change) in &step {
-                                tx.tag(*id, change)?;
-                            }
-                            Ok(())
-                        })?;
+                    if let Some(UndoStep::Kept(what)) = undo.last() {
+                        let error = format!("A {what} is kept: it cannot be undone.");
+                        undo.pop();
+                        out.send(Event::Failed { job, error });
                         out.send(Event::Saved {
                             undo_depth: undo.len(),
                         });
-                        let _ = self_tx.try_send(Command::Reload);
+                    } else if let Some(step) = undo.pop() {
+                        catalog.write(&who(), |tx| {
+                            match &step {
+                                UndoStep::Tag(items) => {
+                                    for (id, change) in items {
+                                        tx.tag(*id, change)?;
+                                    }
+                                }
+                                UndoStep::Review(items) => {
+                                    for (id, status) in items {
+                                        tx.review(*id, Some(status), None)?;
+                                    }
+                                }
+                                UndoStep::DoNotPublish(items) => {
+                                    for (id, value) in items {
+                                        tx.set_do_not_publish(*id, *value)?;
+                                    }
+                                }
+                                UndoStep::Kept(_) => {}
+                            }
+                            Ok(())
+                        })?;
+
+                        out.send(Event::Saved {
+                            undo_depth: undo.len(),
+                        });
+                        let _ = self_tx.try_send((HOUSEKEEPING, Command::Reload));
                     }
                 }
                 Command::Import { paths } => {
                     cancel.store(false, Ordering::SeqCst);
                     spawn_import(
+                        job,
                         library.clone(),
                         who(),
                         paths,
@@ -305,29 +400,49 @@ fn run(
                     let (library, actor, out, self_tx) =
                         (library.clone(), who(), out.clone(), self_tx.clone());
                     std::thread::spawn(move || {
-                        let r = crate::demo::load_demo(&library, &actor);
-                        out.send(Event::DemoDone(
-                            r.map(|r| format!("{r:?}")).map_err(|e| e.to_string()),
-                        ));
-                        let _ = self_tx.send(Command::Reload);
+                        out.send(match crate::demo::load_demo(&library, &actor) {
+                            Ok(_) => Event::DemoDone { job },
+                            Err(e) => Event::Failed {
+                                job,
+                                error: e.to_string(),
+                            },
+                        });
+                        let _ = self_tx.send((HOUSEKEEPING, Command::Reload));
                     });
                 }
             }
             Ok(())
         })();
         if let Err(e) = result {
-            out.send(Event::Error(e.to_string()));
+            out.send(Event::Failed {
+                job,
+                error: e.to_string(),
+            });
         }
     }
 }
 
+/// What undoes one user action.
+enum UndoStep {
+    /// Per item, the tag change that restores it.
+    Tag(Vec<(i64, TagChange)>),
+    /// Per item, the review status it had.
+    Review(Vec<(i64, String)>),
+    /// Per item, its "do not publish" flag before.
+    DoNotPublish(Vec<(i64, bool)>),
+    /// An action that is not undone (a review note, a redaction): undoing it says so, and never
+    /// reaches past it to an older step.
+    Kept(&'static str),
+}
+
 fn spawn_import(
+    job: JobId,
     library: Library,
     actor: String,
     paths: Vec<PathBuf>,
     out: Out,
     cancel: Arc<AtomicBool>,
-    reload: SyncSender<Command>,
+    reload: SyncSender<(JobId, Command)>,
 ) {
     std::thread::Builder::new()
         .name("kadr-import".into())
@@ -342,7 +457,7 @@ fn spawn_import(
                     &cancel,
                     |event| match event {
                         ImportEvent::Planned { files, bytes } => {
-                            out.send(Event::ImportStarted { files, bytes })
+                            out.send(Event::ImportStarted { job, files, bytes })
                         }
                         ImportEvent::Progress {
                             files_done,
@@ -350,22 +465,29 @@ fn spawn_import(
                             ..
                         } => {
                             out.offer(Event::ImportProgress {
+                                job,
                                 files_done,
                                 bytes_done,
                             });
                             // Let new items appear while a long import runs.
                             if last_reload.elapsed() > std::time::Duration::from_secs(3) {
                                 last_reload = std::time::Instant::now();
-                                let _ = reload.try_send(Command::Reload);
+                                let _ = reload.try_send((HOUSEKEEPING, Command::Reload));
                             }
                         }
                     },
                 );
-            match result {
-                Ok(report) => out.send(Event::ImportDone(Box::new(report))),
-                Err(e) => out.send(Event::Error(e.to_string())),
-            }
-            let _ = reload.send(Command::Reload);
+            out.send(match result {
+                Ok(report) => Event::ImportDone {
+                    job,
+                    report: Box::new(report),
+                },
+                Err(e) => Event::Failed {
+                    job,
+                    error: e.to_string(),
+                },
+            });
+            let _ = reload.send((HOUSEKEEPING, Command::Reload));
         })
         .expect("can start the import thread");
 }

@@ -43,9 +43,15 @@ fn wait(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&Harness<'stati
     }
 }
 
-/// Focuses the field labelled `label` (checking that it took) and types `text` into it.
+/// Focuses the field labelled `label` (checking that it took) and types `text` into it. The
+/// inspector's editors appear once the selection's records have arrived: wait for them.
 fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
-    for _ in 0..20 {
+    for _ in 0..100 {
+        if h.query_by_label(label).is_none() {
+            h.step();
+            std::thread::sleep(Duration::from_millis(50));
+            continue;
+        }
         h.get_by_label(label).click();
         h.run_steps(2);
         if h.get_by_label(label).is_focused() {
@@ -349,5 +355,270 @@ fn export_the_selection_as_a_bag_from_the_app() {
             .count(),
         1,
         "only the selection"
+    );
+}
+
+/// Three photos imported, tagged from the command line so that every field differs across them
+/// or is shared: what the inspector's editors must leave alone.
+fn tagged_photos(lib: &Lib) -> Vec<String> {
+    photos(lib);
+    let (_, report) = lib.import(&[&lib.src()]);
+    let shas: Vec<String> = ["evening.jpg", "morning.jpg", "may.jpg"]
+        .iter()
+        .map(|n| {
+            crate::util::imported(&report, n)["sha256"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let tags: [&[&str]; 3] = [
+        &[
+            "--caption",
+            "Вечер",
+            "--source",
+            "AP",
+            "--credit",
+            "Айдар",
+            "--place",
+            "Алматы",
+        ],
+        &[
+            "--caption",
+            "Утро",
+            "--source",
+            "AP",
+            "--date",
+            "2022-01-05",
+        ],
+        &["--source", "AP", "--credit", "Мира", "--date", "2022-05"],
+    ];
+    for (sha, args) in shas.iter().zip(tags) {
+        let mut all = vec!["tag", sha.as_str()];
+        all.extend(args);
+        assert_eq!(lib.run(&all).code, 0);
+    }
+    shas
+}
+
+fn history_len(lib: &Lib) -> usize {
+    lib.run(&["history", "--json"])
+        .json()
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+/// Selects the three photos of `tagged_photos` with a click and a shift-click (the grid shows
+/// a caption where there is one, else the file name).
+fn select_all_three(h: &mut Harness<'static, App>) {
+    h.get_by_label("Вечер").click();
+    h.run_steps(2);
+    h.get_by_label("may.jpg")
+        .click_modifiers(egui::Modifiers::SHIFT);
+    h.run_steps(2);
+    assert_eq!(app(h).selected_ids().len(), 3);
+    wait(h, "the inspector's editors", |h| {
+        h.query_by_label("Caption").is_some()
+    });
+}
+
+/// Steps the app for `ms` milliseconds of wall time (reloads and saves arrive meanwhile).
+fn settle(h: &mut Harness<'static, App>, ms: u64) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_millis(ms) {
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn tabbing_through_every_editor_of_a_multi_selection_changes_nothing() {
+    let lib = Lib::new();
+    tagged_photos(&lib);
+    let before = lib.list(&[]);
+    let entries = history_len(&lib);
+    let mut h = harness(&lib);
+    wait(&mut h, "the catalogue", |h| app(h).item_count() == 3);
+    select_all_three(&mut h);
+    // The caption differs across the three: the editor says so rather than showing one.
+    let hinted = h.query_by_label_contains("3 different").is_some();
+
+    h.get_by_label("Caption").click();
+    h.run_steps(2);
+    assert!(h.get_by_label("Caption").is_focused());
+    for _ in 0..30 {
+        h.key_press(egui::Key::Tab);
+        h.run_steps(2);
+    }
+    h.get_by_label("Search").click();
+    settle(&mut h, 1500);
+    drop(h);
+    assert_eq!(lib.list(&[]), before, "the catalogue changed");
+    assert_eq!(history_len(&lib), entries, "new history entries");
+    assert!(hinted, "the caption editor shows that the values differ");
+}
+
+#[test]
+fn a_caption_typed_for_a_multi_selection_stays_on_every_item() {
+    let lib = Lib::new();
+    tagged_photos(&lib);
+    let entries = history_len(&lib);
+    let mut h = harness(&lib);
+    wait(&mut h, "the catalogue", |h| app(h).item_count() == 3);
+    select_all_three(&mut h);
+    type_into(&mut h, "Caption", "Площадь, 5 января");
+    h.key_press(egui::Key::Tab); // on to the next field: the caption is saved
+    wait(&mut h, "the caption on all three", |_| {
+        lib.list(&[])
+            .iter()
+            .all(|i| i["caption"] == "Площадь, 5 января")
+    });
+    // Move on through the other fields and let reloads come and go.
+    for _ in 0..12 {
+        h.key_press(egui::Key::Tab);
+        h.run_steps(2);
+    }
+    h.get_by_label("Search").click();
+    settle(&mut h, 1500);
+    drop(h);
+    let items = lib.list(&[]);
+    for i in &items {
+        assert_eq!(i["caption"], "Площадь, 5 января", "{}", i["original_name"]);
+    }
+    // Exactly one entry per item, the caption's: nothing else was written.
+    let history = lib.run(&["history", "--json"]).json();
+    let new: Vec<&serde_json::Value> = history.as_array().unwrap()[entries..].iter().collect();
+    assert_eq!(new.len(), 3, "{new:#?}");
+    for e in new {
+        let details = e["details"].as_object().unwrap();
+        assert_eq!(details.keys().collect::<Vec<_>>(), ["caption"], "{e:#}");
+        assert_eq!(details["caption"]["to"], "Площадь, 5 января");
+    }
+    // The other fields are as they were: the credit still differs, the source is still shared.
+    assert_eq!(items.iter().filter(|i| i["credit"] == "Айдар").count(), 1);
+    assert!(items.iter().all(|i| i["source"] == "AP"));
+}
+
+#[test]
+fn a_caption_being_typed_survives_a_reload_during_an_import() {
+    let lib = Lib::new();
+    photos(&lib);
+    lib.import(&[&lib.src()]);
+    let mut h = harness(&lib);
+    wait(&mut h, "the catalogue", |h| app(h).item_count() == 3);
+    h.get_by_label("evening.jpg").click();
+    wait(&mut h, "the inspector", |h| {
+        app(h)
+            .detail()
+            .is_some_and(|d| d.original_name == "evening.jpg")
+    });
+    type_into(&mut h, "Caption", "Начало, ");
+
+    // An import reloads the catalogue (and so the inspector's item) while the caption is open.
+    let more = lib.dir.path().join("more");
+    std::fs::create_dir_all(&more).unwrap();
+    std::fs::write(
+        more.join("late.jpg"),
+        fixtures::jpeg(400, 300, 9, Jpeg::Baseline, None),
+    )
+    .unwrap();
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(more)));
+    wait(&mut h, "the import", |h| {
+        app(h).item_count() == 4 && !app(h).is_busy()
+    });
+    settle(&mut h, 500);
+
+    assert!(
+        h.get_by_label("Caption").is_focused(),
+        "the caption kept the focus"
+    );
+    h.get_by_label("Caption").type_text("конец");
+    h.run_steps(1);
+    h.get_by_label("Search").click(); // focus leaves: the caption is saved
+    wait(&mut h, "the caption to be saved", |_| {
+        lib.list(&[]).iter().any(|i| i["caption"].is_string())
+    });
+    settle(&mut h, 300);
+    drop(h);
+    let items = lib.list(&[]);
+    let evening = items
+        .iter()
+        .find(|i| i["original_name"] == "evening.jpg")
+        .unwrap();
+    assert_eq!(evening["caption"], "Начало, конец");
+}
+
+#[test]
+fn an_import_goes_on_while_the_window_is_hidden() {
+    let lib = Lib::new();
+    photos(&lib);
+    let mut h = harness(&lib);
+    wait(&mut h, "the empty library", |h| app(h).is_loaded());
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(lib.src())));
+    h.step(); // the drop starts the import
+    assert!(app(&h).is_busy());
+
+    // Hidden: eframe runs no frame, only `App::logic` whenever a worker asks for a repaint.
+    let ctx = h.ctx.clone();
+    let mut frame = eframe::Frame::_new_kittest();
+    let start = Instant::now();
+    loop {
+        let kadr = h.state_mut().as_mut().unwrap();
+        eframe::App::logic(kadr, &ctx, &mut frame);
+        if kadr.item_count() == 3 && !kadr.is_busy() {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the import stalled while no frame ran"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn undo_after_a_review_undoes_the_review_not_an_older_tag_edit() {
+    let lib = Lib::new();
+    photos(&lib);
+    lib.import(&[&lib.src()]);
+    let mut h = harness(&lib);
+    wait(&mut h, "the catalogue", |h| app(h).item_count() == 3);
+    h.get_by_label("evening.jpg").click();
+    wait(&mut h, "the inspector", |h| {
+        h.query_by_label("Add keyword").is_some()
+    });
+    type_into(&mut h, "Add keyword", "protest");
+    h.key_press(egui::Key::Enter);
+    let start = Instant::now();
+    while lib.list(&["--tag", "protest"]).len() != 1 {
+        h.step();
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{:#?}",
+            lib.list(&[])[0]
+        );
+    }
+    // Review mode starts on the first item in timeline order (evening): 2 = verified.
+    h.get_by_label("Review").click();
+    h.run_steps(3);
+    h.key_press(egui::Key::Num2);
+    wait(&mut h, "the review", |_| {
+        lib.list(&[])[0]["review_status"] == "verified"
+    });
+    h.get_by_label("Undo").click();
+    wait(&mut h, "the review to be undone", |_| {
+        lib.list(&[])[0]["review_status"] == "unreviewed"
+    });
+    settle(&mut h, 300);
+    drop(h);
+    assert_eq!(
+        lib.list(&["--tag", "protest"]).len(),
+        1,
+        "the older keyword stays"
     );
 }
