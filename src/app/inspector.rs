@@ -222,6 +222,14 @@ pub fn inspector_ui(
                 ui.strong(format!("{n} {}", s.n_selected));
             } else if let Some(item) = detail {
                 preview_ui(ui, v, item, previews);
+                if item.incomplete {
+                    ui.colored_label(egui::Color32::from_rgb(230, 140, 20), s.incomplete);
+                }
+                if item.media == "video" && ui.button(s.open_in_player).clicked() {
+                    actions.push(Action::OpenExternally(
+                        v.library.root().join(&item.stored_path),
+                    ));
+                }
                 facts_ui(ui, s, item);
             } else {
                 ui.spinner();
@@ -295,11 +303,19 @@ fn facts_ui(ui: &mut egui::Ui, s: &crate::i18n::Strings, item: &ItemRow) {
                     if let (Some(w), Some(h)) = (item.width, item.height) {
                         row(s.pixels, format!("{w} × {h}"));
                     }
-                    let captured = match &item.capture_time {
+                    if let Some(d) = item.duration_s {
+                        row(s.duration, crate::view::duration_label(d));
+                    }
+                    let mut captured = match &item.capture_time {
                         Some(t) if item.capture_offset_known => t.clone(),
                         Some(t) => format!("{t} ({})", s.offset_unknown),
                         None => "—".into(),
                     };
+                    match item.capture_source.as_deref() {
+                        Some("xmp") => captured = format!("{captured}, {}", s.from_xmp),
+                        Some("container") => captured = format!("{captured}, {}", s.from_container),
+                        _ => {}
+                    }
                     row(s.captured, captured);
                     if let Some(c) = &item.camera {
                         row(

@@ -143,6 +143,9 @@ pub enum Action {
     VerifyOriginals,
     /// Run the export the Export… window describes.
     Export,
+    /// Open an original (a video, say) in the program the system uses for it. The original is
+    /// read-only; the program only reads it.
+    OpenExternally(PathBuf),
 }
 
 /// Which items are selected (by id, so a reload keeps them) and where range selection starts.
@@ -526,6 +529,7 @@ impl KadrApp {
                 self.full = None;
                 self.redacting = false;
             }
+            Action::OpenExternally(path) => open_externally(path),
             Action::Tag(change) => {
                 if !self.selection.ids.is_empty() {
                     self.worker.send(Command::Tag {
@@ -832,4 +836,29 @@ mod tests {
         assert!(!app.import.running);
         assert!(app.export.running);
     }
+}
+
+/// Hands a file to the system's opener, off the UI thread; an opener that is missing or fails
+/// costs nothing but the attempt.
+fn open_externally(path: PathBuf) {
+    std::thread::spawn(move || {
+        let mut cmd = if cfg!(target_os = "macos") {
+            std::process::Command::new("open")
+        } else if cfg!(windows) {
+            let mut c = std::process::Command::new("explorer");
+            c.arg("/open,");
+            c
+        } else {
+            std::process::Command::new("xdg-open")
+        };
+        if let Ok(mut child) = cmd
+            .arg(&path)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+        {
+            let _ = child.wait();
+        }
+    });
 }
