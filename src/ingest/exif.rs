@@ -415,8 +415,14 @@ fn text(exif: &Exif, tag: Tag) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
+/// `text`, also where a writer put an Exif-IFD tag into IFD0 (as some cameras and tools do).
+fn text_anywhere(exif: &Exif, tag: Tag) -> Option<String> {
+    text(exif, tag).or_else(|| text(exif, Tag(Context::Tiff, tag.1)))
+}
+
 fn facts(exif: &Exif) -> ExifFacts {
     let mut out = ExifFacts::default();
+    let text = text_anywhere;
     for (dt_tag, off_tag, sub_tag) in [
         (
             Tag::DateTimeOriginal,
@@ -929,6 +935,32 @@ mod tests {
         assert_eq!(r.facts.model, None);
         assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
         assert!(r.warnings[0].contains("lost"), "{:?}", r.warnings);
+    }
+
+    #[test]
+    fn overlapping_values_cost_only_what_they_garble() {
+        // The model's value offset points into the IFD entries themselves (values overlapping
+        // the structure, as damaged or hand-edited files have): the model is garbage, the rest
+        // is read.
+        let t = camera();
+        let mut b = t.bytes();
+        let model_value_at = 8 + 2 + 12 + 8; // IFD0 entry 1's value offset
+        b[model_value_at..model_value_at + 4].copy_from_slice(&10u32.to_le_bytes());
+        let r = read(&b, Format::Tiff);
+        assert_camera(&r);
+        assert_ne!(r.facts.model.as_deref(), Some("iPhone 13 Pro"));
+    }
+
+    #[test]
+    fn a_capture_time_written_into_ifd0_is_read() {
+        let mut t = camera();
+        let date = t.ifds[1].remove(0);
+        t.ifds[0].insert(0, date);
+        let r = read_tiff(&t);
+        assert_eq!(
+            r.facts.capture_local.unwrap().to_string(),
+            "2022-01-04 19:32:10"
+        );
     }
 
     #[test]
