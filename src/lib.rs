@@ -4,6 +4,7 @@
 //! knows nothing about SQL. See ARCHITECTURE.md.
 
 pub mod app;
+pub mod basemap;
 pub mod catalog;
 pub mod cli;
 pub mod dates;
@@ -12,6 +13,7 @@ pub mod error;
 pub mod export;
 pub mod facts;
 pub mod fixity;
+pub mod geo;
 pub mod i18n;
 pub mod ingest;
 pub mod library;

@@ -15,5 +15,27 @@ fn main() {
             std::process::exit(2);
         }
     };
+    if cli.command.is_none() {
+        std::process::exit(window(cli));
+    }
     std::process::exit(kadr::cli::run(cli));
+}
+
+/// No command: the desktop app on the library given (or the default one).
+fn window(cli: kadr::cli::Cli) -> i32 {
+    let actor = kadr::cli::actor(cli.actor);
+    let lib = match kadr::cli::library(cli.library) {
+        Ok(lib) => lib,
+        Err(e) => {
+            eprintln!("kadr: {e}");
+            return 1;
+        }
+    };
+    match kadr::app::run(lib, actor) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("kadr: cannot open the window: {e}");
+            1
+        }
+    }
 }

@@ -28,19 +28,21 @@ impl ViewFilter {
     }
 }
 
-/// Indices into `items` that pass `filter`, in timeline order.
-pub fn visible(items: &[ItemSummary], places: &[PlaceNode], filter: &ViewFilter) -> Vec<usize> {
-    let words: Vec<String> = crate::text::fold(&filter.text)
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(String::from)
-        .collect();
+/// Indices into `items` that pass `filter`, in timeline order. `found` holds the ids the search
+/// index answered for `filter.text` (None: no search, or no answer yet).
+pub fn visible(
+    items: &[ItemSummary],
+    places: &[PlaceNode],
+    filter: &ViewFilter,
+    found: Option<&HashSet<i64>>,
+) -> Vec<usize> {
+    let found = found.filter(|_| !filter.text.trim().is_empty());
     let place_set: Option<HashSet<i64>> = filter.place.map(|p| descendants(places, p));
     items
         .iter()
         .enumerate()
         .filter(|(_, it)| {
-            words.iter().all(|w| it.haystack.contains(w.as_str()))
+            found.is_none_or(|f| f.contains(&it.id))
                 && filter.person.as_ref().is_none_or(|p| it.people.contains(p))
                 && place_set
                     .as_ref()
@@ -385,6 +387,8 @@ mod tests {
             is_video: false,
             duration_s: None,
             incomplete: false,
+            gps: None,
+            place_at: None,
             haystack: String::new(),
         }
     }
@@ -486,23 +490,29 @@ mod tests {
             item(3, None, None),
         ];
         items[0].people = vec!["Жанболат Мамай".into()];
-        items[0].haystack = "zhanbolat mamai".into();
         items[1].review_status = "verified".into();
         let f = ViewFilter {
             text: "Мамай".into(),
             ..Default::default()
         };
-        assert_eq!(visible(&items, &[], &f), [0]);
+        let found = HashSet::from([items[0].id]);
+        assert_eq!(visible(&items, &[], &f, Some(&found)), [0]);
+        // Before the index answers, the text narrows nothing; a cleared field drops the answer.
+        assert_eq!(visible(&items, &[], &f, None), [0, 1, 2]);
+        assert_eq!(
+            visible(&items, &[], &ViewFilter::default(), Some(&found)),
+            [0, 1, 2]
+        );
         let f = ViewFilter {
             status: Some("verified".into()),
             ..Default::default()
         };
-        assert_eq!(visible(&items, &[], &f), [1]);
+        assert_eq!(visible(&items, &[], &f, None), [1]);
         let f = ViewFilter {
             undated: true,
             ..Default::default()
         };
-        assert_eq!(visible(&items, &[], &f), [2]);
+        assert_eq!(visible(&items, &[], &f, None), [2]);
         let day = |d: u32| {
             NaiveDate::from_ymd_opt(2022, 1, d)
                 .unwrap()
@@ -513,7 +523,7 @@ mod tests {
             range: Some((day(3), day(5))),
             ..Default::default()
         };
-        assert_eq!(visible(&items, &[], &f), [0]);
+        assert_eq!(visible(&items, &[], &f, None), [0]);
         let counts = facets(&items, &[0, 1, 2], &[]);
         assert_eq!(counts.people, [("Жанболат Мамай".to_string(), 1)]);
         assert_eq!(counts.undated, 1);

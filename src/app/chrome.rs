@@ -1,8 +1,9 @@
 //! The window's chrome around the panels: top bar, status bar, shortcuts, the full view with
 //! its redaction drawing, and the small windows (settings, fixity check).
 
+use super::worker::UndoWhat;
 use super::{Action, KadrApp, View, import, thumbs, view};
-use crate::catalog::ItemSummary;
+use crate::catalog::{Field, ItemSummary};
 use crate::i18n::{Lang, Strings};
 
 impl KadrApp {
@@ -15,6 +16,14 @@ impl KadrApp {
             let cmd = |k| KeyboardShortcut::new(Modifiers::COMMAND, k);
             if i.consume_shortcut(&cmd(Key::A)) {
                 actions.push(Action::SelectAll);
+            }
+            // Ctrl+Z also matches with Shift held: ask for redo first.
+            if i.consume_shortcut(&KeyboardShortcut::new(
+                Modifiers::COMMAND | Modifiers::SHIFT,
+                Key::Z,
+            )) || i.consume_shortcut(&cmd(Key::Y))
+            {
+                actions.push(Action::Redo);
             }
             if i.consume_shortcut(&cmd(Key::Z)) {
                 actions.push(Action::Undo);
@@ -35,7 +44,7 @@ impl KadrApp {
             if i.consume_key(Modifiers::NONE, Key::Enter)
                 && let Some(f) = self.selection.focus
             {
-                self.full = Some(f);
+                self.open_full(f);
             }
             if i.consume_key(Modifiers::NONE, Key::Escape) {
                 actions.push(Action::CloseFull);
@@ -45,6 +54,9 @@ impl KadrApp {
             }
             if i.consume_key(Modifiers::NONE, Key::T) {
                 self.prefs.view = View::Timeline;
+            }
+            if i.consume_key(Modifiers::NONE, Key::M) {
+                self.prefs.view = View::Map;
             }
         });
     }
@@ -83,6 +95,8 @@ impl KadrApp {
             ui.selectable_value(&mut self.prefs.view, View::Grid, s.grid);
             ui.selectable_value(&mut self.prefs.view, View::Timeline, s.timeline);
             ui.selectable_value(&mut self.prefs.view, View::Review, s.review);
+            ui.selectable_value(&mut self.prefs.view, View::Map, s.map)
+                .on_hover_text("M");
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button(s.settings).clicked() {
                     self.show_settings = !self.show_settings;
@@ -93,8 +107,23 @@ impl KadrApp {
                 {
                     actions.push(Action::VerifyOriginals);
                 }
+                // Right to left: Redo sits right of Undo.
                 if ui
-                    .add_enabled(self.undo_depth > 0, egui::Button::new(s.undo))
+                    .add_enabled(
+                        self.redo.is_some(),
+                        egui::Button::new(step_label(s.redo, self.redo, s)),
+                    )
+                    .on_hover_text("Ctrl+Shift+Z")
+                    .clicked()
+                {
+                    actions.push(Action::Redo);
+                }
+                if ui
+                    .add_enabled(
+                        self.undo.is_some(),
+                        egui::Button::new(step_label(s.undo, self.undo, s)),
+                    )
+                    .on_hover_text("Ctrl+Z")
                     .clicked()
                 {
                     actions.push(Action::Undo);
@@ -216,19 +245,18 @@ impl KadrApp {
                 }
                 if let Some(r) = &v.report {
                     if r.cancelled {
-                        ui.label(format!(
-                            "{} ({} / {})",
-                            s.cancel,
-                            r.ok + r.damaged.len() + r.missing.len(),
-                            r.checked
-                        ));
+                        ui.label(format!("{} ({} / {})", s.cancel, r.done(), r.checked));
                     } else if r.intact() {
                         ui.colored_label(
                             egui::Color32::from_rgb(90, 190, 110),
                             format!("{} ({})", s.fixity_intact, r.checked),
                         );
                     }
-                    for (title, list) in [(s.damaged, &r.damaged), (s.missing, &r.missing)] {
+                    for (title, list) in [
+                        (s.damaged, &r.damaged),
+                        (s.missing, &r.missing),
+                        (s.unreadable, &r.unreadable),
+                    ] {
                         if !list.is_empty() {
                             ui.strong(format!("{title}: {}", list.len()));
                             egui::ScrollArea::vertical()
@@ -236,9 +264,14 @@ impl KadrApp {
                                 .max_height(200.0)
                                 .show(ui, |ui| {
                                     for p in list {
+                                        let why = p
+                                            .error
+                                            .as_deref()
+                                            .map(|e| format!(" ({e})"))
+                                            .unwrap_or_default();
                                         ui.colored_label(
                                             ui.visuals().error_fg_color,
-                                            format!("#{} {}", p.id, p.path),
+                                            format!("#{} {}{why}", p.id, p.path),
                                         );
                                     }
                                 });
@@ -280,6 +313,18 @@ impl KadrApp {
                 });
             });
         self.show_settings = open;
+    }
+
+    /// Opens the full view on `id`, fitted: no zoom or pan left over from the last item.
+    pub(super) fn open_full(&mut self, id: i64) {
+        self.full = Some(id);
+        self.full_zoom = 1.0;
+        self.full_pan = egui::Vec2::ZERO;
+    }
+
+    /// The item in the full view, with its zoom and pan (1 and zero when fitted).
+    pub fn full_view_state(&self) -> Option<(i64, f32, egui::Vec2)> {
+        self.full.map(|id| (id, self.full_zoom, self.full_pan))
     }
 
     pub(super) fn full_view(
@@ -371,4 +416,29 @@ impl KadrApp {
                 );
             });
     }
+}
+
+/// "Undo: caption", or "Undo" alone when there is nothing to take back.
+pub(super) fn step_label(verb: &str, what: Option<UndoWhat>, s: &Strings) -> String {
+    let e = &s.edits;
+    let name = match what {
+        None => return verb.to_string(),
+        Some(UndoWhat::Field(f)) => match f {
+            Field::Caption => e.caption,
+            Field::EventDate => e.event_date,
+            Field::Place => e.place,
+            Field::People => e.people,
+            Field::Keywords => e.keywords,
+            Field::Source => e.source,
+            Field::Credit => e.credit,
+            Field::Review => e.review,
+            Field::Notes => e.notes,
+            Field::DoNotPublish => e.do_not_publish,
+            Field::Redactions => e.redactions,
+        },
+        Some(UndoWhat::Edit) => e.several,
+        Some(UndoWhat::Rename) => e.rename,
+        Some(UndoWhat::Merge) => e.merge,
+    };
+    format!("{verb}: {name}")
 }

@@ -13,6 +13,7 @@ mod export_dialog;
 mod grid;
 mod import;
 mod inspector;
+mod map;
 mod review;
 mod sidebar;
 mod thumbs;
@@ -80,6 +81,7 @@ pub enum View {
     Grid,
     Timeline,
     Review,
+    Map,
 }
 
 #[derive(Default)]
@@ -100,6 +102,44 @@ struct Jobs {
     verify: Option<JobId>,
 }
 
+/// The search field's text as last sent to the search index, and its answer. Only the answer
+/// to the newest `Search` job is kept: an older one arriving late is dropped.
+#[derive(Debug, Default)]
+struct SearchState {
+    sent: String,
+    job: Option<JobId>,
+    found: Option<Arc<std::collections::HashSet<i64>>>,
+    /// The catalogue changed: ask again for the same text.
+    again: bool,
+}
+
+impl SearchState {
+    /// Sends the text when it changed (or the catalogue did); an empty field drops the answer.
+    fn follow(&mut self, text: &str, worker: &Worker) {
+        let text = text.trim();
+        if text == self.sent && !self.again {
+            return;
+        }
+        self.again = false;
+        self.sent = text.to_string();
+        if text.is_empty() {
+            self.job = None;
+            self.found = None;
+        } else {
+            self.job = Some(worker.send(Command::Search {
+                text: text.to_string(),
+            }));
+        }
+    }
+
+    /// Keeps the answer of the newest search only.
+    fn answered(&mut self, job: JobId, ids: Arc<std::collections::HashSet<i64>>) {
+        if self.job == Some(job) {
+            self.found = Some(ids);
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SelectMode {
     Replace,
@@ -114,6 +154,12 @@ pub enum Action {
         mode: SelectMode,
     },
     SelectAll,
+    /// Select these items (indices into `visible`: a map cluster, a dragged box); `add` keeps
+    /// the current selection.
+    SelectMany {
+        indices: Vec<usize>,
+        add: bool,
+    },
     Move(isize),
     OpenFull(usize),
     CloseFull,
@@ -124,7 +170,10 @@ pub enum Action {
         ids: Vec<i64>,
         change: Box<TagChange>,
     },
+    /// Take back the last action (one step, however many items it touched).
     Undo,
+    /// Do again what the last undo took back.
+    Redo,
     Import(Vec<PathBuf>),
     CancelImport,
     LoadDemo,
@@ -180,7 +229,8 @@ pub struct KadrApp {
     loaded: bool,
     filter: ViewFilter,
     visible: Vec<usize>,
-    visible_for: Option<(ViewFilter, usize)>,
+    visible_for: Option<(ViewFilter, usize, usize)>,
+    search: SearchState,
     generation: u64,
     facets: Option<(usize, view::Facets)>,
     selection: Selection,
@@ -189,6 +239,7 @@ pub struct KadrApp {
     inspector: inspector::InspectorState,
     chronicle: chronicle::ChronicleState,
     review: review::ReviewState,
+    map: map::MapState,
     custody: custody::CustodyState,
     export: export_dialog::ExportState,
     thumbs: TextureCache,
@@ -199,7 +250,9 @@ pub struct KadrApp {
     full: Option<i64>,
     full_zoom: f32,
     full_pan: egui::Vec2,
-    undo_depth: usize,
+    /// What Undo and Redo would take back now (from the worker's undo stack).
+    undo: Option<worker::UndoWhat>,
+    redo: Option<worker::UndoWhat>,
     history: Vec<crate::catalog::HistoryEntry>,
     verify: VerifyState,
     jobs: Jobs,
@@ -236,6 +289,7 @@ impl KadrApp {
             filter: ViewFilter::default(),
             visible: Vec::new(),
             visible_for: None,
+            search: SearchState::default(),
             generation: 0,
             facets: None,
             selection: Selection::default(),
@@ -244,6 +298,7 @@ impl KadrApp {
             inspector: inspector::InspectorState::default(),
             chronicle: chronicle::ChronicleState::default(),
             review: review::ReviewState::default(),
+            map: map::MapState::default(),
             custody: custody::CustodyState::default(),
             export: export_dialog::ExportState::default(),
             thumbs: TextureCache::new("thumb", 192 << 20, 2, ctx, thumbs::decode_derived),
@@ -253,7 +308,8 @@ impl KadrApp {
             full: None,
             full_zoom: 1.0,
             full_pan: egui::Vec2::ZERO,
-            undo_depth: 0,
+            undo: None,
+            redo: None,
             history: Vec::new(),
             verify: VerifyState::default(),
             jobs: Jobs::default(),
@@ -274,6 +330,11 @@ impl KadrApp {
 
     pub fn set_lang(&mut self, lang: Lang) {
         self.prefs.lang = lang;
+    }
+
+    /// Narrows every view to a time range, as dragging on the timeline's axis does.
+    pub fn set_range(&mut self, range: Option<(chrono::NaiveDateTime, chrono::NaiveDateTime)>) {
+        self.filter.range = range;
     }
 
     pub fn item_count(&self) -> usize {
@@ -312,9 +373,15 @@ impl KadrApp {
         self.thumbs.drain(ctx);
         self.previews.drain(ctx);
         self.originals.drain(ctx);
-        let key = (self.filter.clone(), Arc::as_ptr(&self.items) as usize);
+        self.search.follow(&self.filter.text, &self.worker);
+        let found = self.search.found.clone();
+        let key = (
+            self.filter.clone(),
+            Arc::as_ptr(&self.items) as usize,
+            found.as_ref().map_or(0, |f| Arc::as_ptr(f) as usize),
+        );
         if self.visible_for.as_ref() != Some(&key) {
-            self.visible = view::visible(&self.items, &self.places, &self.filter);
+            self.visible = view::visible(&self.items, &self.places, &self.filter, found.as_deref());
             self.visible_for = Some(key);
             self.generation += 1;
         }
@@ -336,10 +403,12 @@ impl KadrApp {
                 self.places = places;
                 self.people = people;
                 self.loaded = true;
+                self.search.again = !self.search.sent.is_empty();
                 let present: BTreeSet<i64> = self.items.iter().map(|i| i.id).collect();
                 self.selection.ids.retain(|id| present.contains(id));
                 self.request_detail();
             }
+            Event::Searched { job, ids } => self.search.answered(job, ids),
             Event::Detail {
                 request,
                 ids,
@@ -355,8 +424,9 @@ impl KadrApp {
                     };
                 }
             }
-            Event::Saved { undo_depth, .. } => {
-                self.undo_depth = undo_depth;
+            Event::Saved { undo, redo } => {
+                self.undo = undo;
+                self.redo = redo;
                 self.request_detail();
             }
             Event::ImportStarted { job, files, bytes } if self.jobs.import == Some(job) => {
@@ -491,6 +561,22 @@ impl KadrApp {
                 self.selection.focus = Some(id);
                 self.request_detail();
             }
+            Action::SelectMany { indices, add } => {
+                if !add {
+                    self.selection.ids.clear();
+                }
+                let ids: Vec<i64> = indices
+                    .iter()
+                    .filter_map(|&k| self.visible.get(k))
+                    .map(|&i| self.items[i].id)
+                    .collect();
+                self.selection.ids.extend(&ids);
+                if let Some(&first) = ids.first() {
+                    self.selection.anchor = Some(first);
+                    self.selection.focus = Some(first);
+                }
+                self.request_detail();
+            }
             Action::SelectAll => {
                 self.selection.ids = self.visible.iter().map(|&i| self.items[i].id).collect();
                 self.request_detail();
@@ -546,7 +632,13 @@ impl KadrApp {
                 }
             }
             Action::Undo => {
+                // An answer already on its way predates the undo: drop it.
+                self.detail_request += 1;
                 self.worker.send(Command::Undo);
+            }
+            Action::Redo => {
+                self.detail_request += 1;
+                self.worker.send(Command::Redo);
             }
             Action::Import(paths) => {
                 if !paths.is_empty() && !self.import.running {
@@ -744,6 +836,9 @@ impl KadrApp {
                         &mut self.previews,
                         &mut actions,
                     ),
+                    View::Map => {
+                        map::map_ui(ui, &vctx, &mut self.map, &mut self.thumbs, &mut actions)
+                    }
                 }
             }
         });
@@ -789,9 +884,93 @@ impl eframe::App for KadrApp {
     }
 }
 
+/// Hands a file to the system's opener, off the UI thread; an opener that is missing or fails
+/// costs nothing but the attempt.
+fn open_externally(path: PathBuf) {
+    std::thread::spawn(move || {
+        let mut cmd = if cfg!(target_os = "macos") {
+            std::process::Command::new("open")
+        } else if cfg!(windows) {
+            let mut c = std::process::Command::new("explorer");
+            c.arg("/open,");
+            c
+        } else {
+            std::process::Command::new("xdg-open")
+        };
+        if let Ok(mut child) = cmd
+            .arg(&path)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+        {
+            let _ = child.wait();
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_search_field_shows_what_the_index_finds_and_drops_stale_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = Library::open(&dir.path().join("library")).unwrap();
+        library
+            .catalog()
+            .unwrap()
+            .write("tester", |tx| {
+                for (n, caption) in [(1u32, "Выступление Мамая"), (2, "Площадь Республики")]
+                {
+                    let sha = format!("{n:064x}");
+                    let id = tx.insert_item(&crate::catalog::NewItem {
+                        stored_path: format!("originals/{sha}.jpg"),
+                        sha256: sha,
+                        original_name: format!("IMG_{n}.JPG"),
+                        source_path: format!("/p/IMG_{n}.JPG"),
+                        format: "jpeg".into(),
+                        ..Default::default()
+                    })?;
+                    tx.tag(
+                        id,
+                        &TagChange {
+                            caption: Some(Some(caption.into())),
+                            ..Default::default()
+                        },
+                    )?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        let ctx = egui::Context::default();
+        let mut app = KadrApp::new(&ctx, library, "tester".into(), Prefs::default());
+        let settle = |app: &mut KadrApp, done: &dyn Fn(&KadrApp) -> bool| {
+            let start = std::time::Instant::now();
+            while !done(app) {
+                app.logic(&ctx);
+                std::thread::sleep(std::time::Duration::from_millis(5));
+                assert!(start.elapsed().as_secs() < 30, "no answer");
+            }
+        };
+        settle(&mut app, &|a| a.is_loaded() && a.visible.len() == 2);
+        app.filter.text = "vystup mamai".into();
+        settle(&mut app, &|a| a.visible.len() == 1);
+        assert_eq!(
+            app.items[app.visible[0]].caption.as_deref(),
+            Some("Выступление Мамая")
+        );
+        // A late answer to an older search changes nothing.
+        let newest = app.search.job.unwrap();
+        app.search
+            .answered(newest - 1, Arc::new(std::collections::HashSet::new()));
+        app.logic(&ctx);
+        assert_eq!(app.visible.len(), 1);
+        // Clearing the field shows everything at once.
+        app.filter.text.clear();
+        app.logic(&ctx);
+        assert_eq!(app.visible.len(), 2);
+    }
 
     #[test]
     fn an_error_ends_only_the_job_that_failed() {
@@ -838,27 +1017,3 @@ mod tests {
     }
 }
 
-/// Hands a file to the system's opener, off the UI thread; an opener that is missing or fails
-/// costs nothing but the attempt.
-fn open_externally(path: PathBuf) {
-    std::thread::spawn(move || {
-        let mut cmd = if cfg!(target_os = "macos") {
-            std::process::Command::new("open")
-        } else if cfg!(windows) {
-            let mut c = std::process::Command::new("explorer");
-            c.arg("/open,");
-            c
-        } else {
-            std::process::Command::new("xdg-open")
-        };
-        if let Ok(mut child) = cmd
-            .arg(&path)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-        {
-            let _ = child.wait();
-        }
-    });
-}

@@ -24,11 +24,31 @@ pub struct PlaceNode {
     pub aliases: Vec<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
+    /// How large the place is, in metres (`None`: `geo::DEFAULT_PLACE_RADIUS_M`).
+    pub radius_m: Option<f64>,
+}
+
+/// Whether a write method records its own history entry, or is a step of one that does (a
+/// person created while tagging an item is recorded by the item's `tag` entry).
+#[derive(Clone, Copy, PartialEq)]
+enum Record {
+    Own,
+    ByCaller,
 }
 
 impl Tx<'_> {
-    /// Finds a person by name or alias (any script), creating one if there is none.
+    /// Finds a person by name or alias (any script), creating one if there is none; a new
+    /// person is recorded as a `created` entry.
     pub fn person(&self, name: &str) -> Result<i64> {
+        self.find_or_add_person(name, Record::Own)
+    }
+
+    /// `person`, for a change to an item whose own entry names the person.
+    pub(super) fn person_for_item(&self, name: &str) -> Result<i64> {
+        self.find_or_add_person(name, Record::ByCaller)
+    }
+
+    fn find_or_add_person(&self, name: &str, record: Record) -> Result<i64> {
         let name = clean_name(name)?;
         if let Some(id) = self.find(EntityKind::Person, &name)? {
             return Ok(id);
@@ -38,17 +58,35 @@ impl Tx<'_> {
             params![name, now()],
         )?;
         let id = self.conn().last_insert_rowid();
-        self.add_alias(EntityKind::Person, id, &name)?;
+        self.insert_alias(EntityKind::Person, id, &name)?;
+        if record == Record::Own {
+            self.log(
+                "created",
+                None,
+                serde_json::json!({"kind": "person", "name": name}),
+            )?;
+        }
         Ok(id)
     }
 
     /// Finds a place; `Алматы > Площадь Республики` names a place under its parent and creates
-    /// what is missing along the path.
+    /// what is missing along the path, each new place recorded as a `created` entry.
     pub fn place(&self, path: &str) -> Result<i64> {
+        self.find_or_add_place(path, Record::Own)
+    }
+
+    /// `place`, for a change to an item whose own entry names the place.
+    pub(super) fn place_for_item(&self, path: &str) -> Result<i64> {
+        self.find_or_add_place(path, Record::ByCaller)
+    }
+
+    fn find_or_add_place(&self, path: &str, record: Record) -> Result<i64> {
         let mut parent: Option<i64> = None;
+        let mut names: Vec<String> = Vec::new();
         let parts: Vec<&str> = path.split('>').map(str::trim).collect();
         for (i, part) in parts.iter().enumerate() {
             let name = clean_name(part)?;
+            names.push(name.clone());
             let found = if i == 0 && parts.len() == 1 {
                 self.find(EntityKind::Place, &name)?
             } else {
@@ -62,7 +100,14 @@ impl Tx<'_> {
                         params![name, parent, now()],
                     )?;
                     let id = self.conn().last_insert_rowid();
-                    self.add_alias(EntityKind::Place, id, &name)?;
+                    self.insert_alias(EntityKind::Place, id, &name)?;
+                    if record == Record::Own {
+                        self.log(
+                            "created",
+                            None,
+                            serde_json::json!({"kind": "place", "name": name, "path": names}),
+                        )?;
+                    }
                     id
                 }
             });
@@ -70,15 +115,96 @@ impl Tx<'_> {
         parent.ok_or_else(|| Error::invalid("empty place name"))
     }
 
+    /// Sets a place's coordinates, recorded as a `coordinates` entry when they change.
     pub fn set_place_coordinates(&self, id: i64, lat: Option<f64>, lon: Option<f64>) -> Result<()> {
+        let (name, old_lat, old_lon): (String, Option<f64>, Option<f64>) = self.conn().query_row(
+            "SELECT name, lat, lon FROM places WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        if (old_lat, old_lon) == (lat, lon) {
+            return Ok(());
+        }
         self.conn().execute(
             "UPDATE places SET lat = ?2, lon = ?3 WHERE id = ?1",
             params![id, lat, lon],
         )?;
-        Ok(())
+        self.log(
+            "coordinates",
+            None,
+            serde_json::json!({
+                "kind": "place",
+                "name": name,
+                "from": {"lat": old_lat, "lon": old_lon},
+                "to": {"lat": lat, "lon": lon},
+            }),
+        )
     }
 
+    /// Sets a place's coordinates and radius (`None`: the default, 2 km), recorded as a
+    /// `coordinates` entry when either changes.
+    pub fn locate_place(
+        &self,
+        id: i64,
+        at: crate::geo::LatLon,
+        radius_m: Option<f64>,
+    ) -> Result<()> {
+        if radius_m.is_some_and(|r| !(r.is_finite() && r > 0.0)) {
+            return Err(Error::invalid(
+                "a place's radius must be more than 0 metres",
+            ));
+        }
+        let (name, old_lat, old_lon, old_radius): (String, Option<f64>, Option<f64>, Option<f64>) =
+            self.conn().query_row(
+                "SELECT name, lat, lon, radius_m FROM places WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?;
+        if (old_lat, old_lon, old_radius) == (Some(at.lat), Some(at.lon), radius_m) {
+            return Ok(());
+        }
+        self.conn().execute(
+            "UPDATE places SET lat = ?2, lon = ?3, radius_m = ?4 WHERE id = ?1",
+            params![id, at.lat, at.lon, radius_m],
+        )?;
+        self.log(
+            "coordinates",
+            None,
+            serde_json::json!({
+                "kind": "place",
+                "name": name,
+                "from": {"lat": old_lat, "lon": old_lon, "radius_m": old_radius},
+                "to": {"lat": at.lat, "lon": at.lon, "radius_m": radius_m},
+            }),
+        )
+    }
+
+    /// Gives a person or place another name it is found by, recorded as an `alias` entry
+    /// (an alias it already has changes nothing).
     pub fn add_alias(&self, kind: EntityKind, id: i64, alias: &str) -> Result<()> {
+        if !self.insert_alias(kind, id, alias)? {
+            return Ok(());
+        }
+        self.reindex_entity(kind, id)?;
+        let name: String = match kind {
+            EntityKind::Person => {
+                self.conn()
+                    .query_row("SELECT name FROM people WHERE id = ?1", [id], |r| r.get(0))?
+            }
+            EntityKind::Place => {
+                self.conn()
+                    .query_row("SELECT name FROM places WHERE id = ?1", [id], |r| r.get(0))?
+            }
+        };
+        self.log(
+            "alias",
+            None,
+            serde_json::json!({"kind": kind.as_str(), "name": name, "alias": clean_name(alias)?}),
+        )
+    }
+
+    /// The row of `add_alias`, for write methods whose own entry covers it; whether it was new.
+    fn insert_alias(&self, kind: EntityKind, id: i64, alias: &str) -> Result<bool> {
         let alias = clean_name(alias)?;
         let sql = match kind {
             EntityKind::Person => {
@@ -88,12 +214,12 @@ impl Tx<'_> {
                 "INSERT OR IGNORE INTO place_aliases (place_id, alias, fold) VALUES (?1, ?2, ?3)"
             }
         };
-        self.conn().execute(sql, params![id, alias, fold(&alias)])?;
-        Ok(())
+        Ok(self.conn().execute(sql, params![id, alias, fold(&alias)])? > 0)
     }
 
-    /// Finds a keyword, creating it if needed.
-    pub fn keyword(&self, word: &str) -> Result<i64> {
+    /// Finds a keyword, creating it if needed, for a change to an item whose own entry names
+    /// it (a keyword exists only to be on items).
+    pub(super) fn keyword_for_item(&self, word: &str) -> Result<i64> {
         let word = clean_name(word)?;
         let f = fold(&word);
         let found: Option<i64> = self
@@ -177,19 +303,33 @@ impl Catalog {
     pub fn places(&self) -> Result<Vec<PlaceNode>> {
         let mut stmt = self
             .conn()
-            .prepare("SELECT id, name, parent_id, lat, lon FROM places")?;
-        type PlaceRow = (i64, String, Option<i64>, Option<f64>, Option<f64>);
+            .prepare("SELECT id, name, parent_id, lat, lon, radius_m FROM places")?;
+        type PlaceRow = (
+            i64,
+            String,
+            Option<i64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+        );
         let rows: Vec<PlaceRow> = stmt
             .query_map([], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
             })?
             .collect::<Result<_, _>>()?;
         let by_id: std::collections::HashMap<i64, (&str, Option<i64>)> = rows
             .iter()
-            .map(|(id, n, p, _, _)| (*id, (n.as_str(), *p)))
+            .map(|(id, n, p, _, _, _)| (*id, (n.as_str(), *p)))
             .collect();
         let mut out = Vec::with_capacity(rows.len());
-        for (id, name, _, lat, lon) in &rows {
+        for (id, name, _, lat, lon, radius_m) in &rows {
             let mut path = Vec::new();
             let mut cur = Some(*id);
             while let Some(c) = cur {
@@ -208,6 +348,7 @@ impl Catalog {
                 aliases: self.aliases(EntityKind::Place, *id)?,
                 lat: *lat,
                 lon: *lon,
+                radius_m: *radius_m,
             });
         }
         out.sort_by(|a, b| a.path.cmp(&b.path));
@@ -262,15 +403,40 @@ impl Tx<'_> {
             EntityKind::Person => "UPDATE people SET name = ?2 WHERE id = ?1",
             EntityKind::Place => "UPDATE places SET name = ?2 WHERE id = ?1",
         };
+        if old == new_name {
+            return Ok(());
+        }
+        let shas = self.items_showing(kind, id)?;
         self.conn().execute(sql, params![id, new_name])?;
-        self.add_alias(kind, id, &old)?;
-        self.add_alias(kind, id, &new_name)?;
-        self.log(
-            "rename",
-            None,
-            serde_json::json!({"kind": kind.as_str(), "from": old, "to": new_name}),
-        )?;
+        self.insert_alias(kind, id, &old)?;
+        self.insert_alias(kind, id, &new_name)?;
+        self.reindex_entity(kind, id)?;
+        let details = serde_json::json!({"kind": kind.as_str(), "from": old, "to": new_name});
+        self.log("rename", None, details.clone())?;
+        // Every item that shows the name has it in its own history too.
+        for sha in &shas {
+            self.log("rename", Some(sha), details.clone())?;
+        }
         Ok(())
+    }
+
+    /// The items whose row shows the entity's name: a person's items; a place's items and the
+    /// items of every place inside it (their place path names it).
+    fn items_showing(&self, kind: EntityKind, id: i64) -> Result<Vec<String>> {
+        let sql = match kind {
+            EntityKind::Person => {
+                "SELECT i.sha256 FROM items i JOIN item_people ip ON ip.item_id = i.id WHERE ip.person_id = ?1 ORDER BY i.id"
+            }
+            EntityKind::Place => {
+                "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT p.id FROM places p JOIN sub ON p.parent_id = sub.id)
+                 SELECT sha256 FROM items WHERE place_id IN (SELECT id FROM sub) ORDER BY id"
+            }
+        };
+        let mut stmt = self.conn().prepare(sql)?;
+        let v = stmt
+            .query_map([id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(v)
     }
 
     /// Merges `from` into `into`: every item that referred to `from` refers to `into`, its
@@ -281,16 +447,24 @@ impl Tx<'_> {
             return Err(Error::invalid("cannot merge an entity into itself"));
         }
         let c = self.conn();
-        let shas: Vec<String> = {
-            let sql = match kind {
-                EntityKind::Person => {
-                    "SELECT i.sha256 FROM items i JOIN item_people ip ON ip.item_id = i.id WHERE ip.person_id = ?1 ORDER BY i.id"
-                }
-                EntityKind::Place => "SELECT sha256 FROM items WHERE place_id = ?1 ORDER BY id",
-            };
-            let mut stmt = c.prepare(sql)?;
-            stmt.query_map([from], |r| r.get(0))?
-                .collect::<Result<_, _>>()?
+        // The items that refer to `from` (their history gets an entry each); for a place, also
+        // the items of places inside it, whose place path changes.
+        let shas: Vec<String> = match kind {
+            EntityKind::Person => self.items_showing(kind, from)?,
+            EntityKind::Place => {
+                let mut stmt =
+                    c.prepare("SELECT sha256 FROM items WHERE place_id = ?1 ORDER BY id")?;
+                stmt.query_map([from], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?
+            }
+        };
+        let inside: Vec<String> = match kind {
+            EntityKind::Person => Vec::new(),
+            EntityKind::Place => self
+                .items_showing(kind, from)?
+                .into_iter()
+                .filter(|s| !shas.contains(s))
+                .collect(),
         };
         let (from_name, into_name): (String, String) = match kind {
             EntityKind::Person => (
@@ -354,6 +528,14 @@ impl Tx<'_> {
             None,
             serde_json::json!({"kind": kind.as_str(), "from": from_name, "into": into_name, "items": shas}),
         )?;
+        for sha in shas.iter().chain(&inside) {
+            self.log(
+                "merge",
+                Some(sha),
+                serde_json::json!({"kind": kind.as_str(), "from": from_name, "into": into_name}),
+            )?;
+        }
+        self.reindex_entity(kind, into)?;
         Ok(shas.len())
     }
 }

@@ -10,6 +10,12 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+/// One item's entries, oldest first (by the `history_item` index, whose entries are ordered by
+/// item and then rowid, which is `seq`).
+pub(super) const HISTORY_OF_ITEM: &str =
+    "SELECT seq, at, actor, action, item_sha256, details, prev_hash, hash FROM history
+     WHERE item_sha256 = ?1 ORDER BY seq";
+
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 #[derive(Debug, Clone, Serialize)]
@@ -22,6 +28,17 @@ pub struct HistoryEntry {
     pub details: serde_json::Value,
     pub prev_hash: String,
     pub hash: String,
+}
+
+/// The newest entry's sequence number and hash.
+pub(super) fn head(conn: &rusqlite::Connection) -> Result<Option<(i64, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT seq, hash FROM history ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
 }
 
 /// Reads `seq hash` from the anchor file.
@@ -72,14 +89,9 @@ impl Tx<'_> {
     /// Appends one entry to the history.
     pub fn log(&self, action: &str, item: Option<&str>, details: serde_json::Value) -> Result<()> {
         let conn = self.conn();
-        let last: Option<(i64, String)> = conn
-            .query_row(
-                "SELECT seq, hash FROM history ORDER BY seq DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let (seq, prev) = match last {
+        // Read inside the writing transaction, which `Catalog::write` opened IMMEDIATE: no other
+        // connection can append between this read and the insert below.
+        let (seq, prev) = match head(conn)? {
             Some((s, h)) => (s + 1, h),
             None => (1, GENESIS.to_string()),
         };
@@ -99,37 +111,39 @@ impl Tx<'_> {
 impl Catalog {
     /// The history, oldest first; of one item when `item` (a SHA-256) is given.
     pub fn history(&self, item: Option<&str>) -> Result<Vec<HistoryEntry>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT seq, at, actor, action, item_sha256, details, prev_hash, hash FROM history
-             WHERE ?1 IS NULL OR item_sha256 = ?1 ORDER BY seq",
-        )?;
-        let rows = stmt.query_map([item], |r| {
-            let details: String = r.get(5)?;
+        // Two statements: `?1 IS NULL OR item_sha256 = ?1` would scan the whole log even for
+        // one item; this way one item's entries come off the `history_item` index.
+        let mut stmt = match item {
+            Some(_) => self.conn().prepare_cached(HISTORY_OF_ITEM)?,
+            None => self.conn().prepare_cached(
+                "SELECT seq, at, actor, action, item_sha256, details, prev_hash, hash FROM history
+                 ORDER BY seq",
+            )?,
+        };
+        let entry = |r: &rusqlite::Row<'_>| {
+            let details: String = r.get("details")?;
             Ok(HistoryEntry {
-                seq: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                item: r.get(4)?,
+                seq: r.get("seq")?,
+                at: r.get("at")?,
+                actor: r.get("actor")?,
+                action: r.get("action")?,
+                item: r.get("item_sha256")?,
                 details: serde_json::from_str(&details)
                     .unwrap_or(serde_json::Value::String(details)),
-                prev_hash: r.get(6)?,
-                hash: r.get(7)?,
+                prev_hash: r.get("prev_hash")?,
+                hash: r.get("hash")?,
             })
-        })?;
+        };
+        let rows = match item {
+            Some(sha) => stmt.query_map([sha], entry)?,
+            None => stmt.query_map([], entry)?,
+        };
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The newest entry's sequence number and hash.
     pub fn history_head(&self) -> Result<Option<(i64, String)>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT seq, hash FROM history ORDER BY seq DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?)
+        head(self.conn())
     }
 
     /// Re-computes the chain and compares its end with the anchor written after every commit;

@@ -3,9 +3,11 @@
 use super::{Catalog, Tx, now};
 use crate::dates::{EventDate, EventDateJson};
 use crate::error::{Error, Result};
+use crate::geo::{LatLon, Source};
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 use serde_json::json;
+use std::collections::HashMap;
 
 /// What the import pipeline knows about a new original.
 #[derive(Debug, Clone, Default)]
@@ -51,6 +53,9 @@ pub struct ItemRow {
     /// Where `capture_time` came from: `exif`, `xmp` or `container`.
     pub capture_source: Option<String>,
     pub gps: Option<Gps>,
+    /// Warnings about the item's claims: `place-mismatch` when the camera's position lies
+    /// outside its tagged place's radius.
+    pub flags: Vec<String>,
     pub camera: Option<Camera>,
     pub orientation: Option<u16>,
     pub event_date: Option<String>,
@@ -103,6 +108,11 @@ pub struct Filter {
     pub to: Option<EventDate>,
     pub status: Option<String>,
     pub undated: bool,
+    /// Items within this distance of a point: by the camera's GPS, else by their place's
+    /// coordinates.
+    pub near: Option<crate::geo::Near>,
+    /// Items inside this box (positions as for `near`).
+    pub bbox: Option<crate::geo::BBox>,
 }
 
 /// One `tag` command: `None` leaves a field alone, `Some(None)` clears it.
@@ -138,6 +148,42 @@ const ITEM_COLUMNS: &str =
     gps_lon, gps_alt, camera_make, camera_model, camera_serial, orientation, event_text, caption,
     place_id, source, credit, review_status, review_by, review_at, stored_path, imported_at,
     do_not_publish";
+
+/// How many items `Catalog::items` reads per round of queries.
+const ITEM_BATCH: usize = 1000;
+
+/// The filters of `list` (?1 person, ?2 place, ?3 from, ?4 to, ?5 status, ?6 keyword), between
+/// the half of the timeline (`LIST_DATED` or `LIST_UNDATED`) and its order.
+const LIST_FILTER: &str = "
+   AND (?1 IS NULL OR id IN (
+        SELECT ip.item_id FROM item_people ip JOIN person_aliases a ON a.person_id = ip.person_id
+        WHERE (' ' || a.fold || ' ') LIKE ('% ' || ?1 || ' %')))
+   AND (?2 IS NULL OR place_id IN (
+        WITH RECURSIVE sub(id) AS (
+            SELECT place_id FROM place_aliases WHERE (' ' || fold || ' ') LIKE ('% ' || ?2 || ' %')
+            UNION SELECT p.id FROM places p JOIN sub ON p.parent_id = sub.id)
+        SELECT id FROM sub))
+   AND (?3 IS NULL OR coalesce(event_end, capture_home, capture_local) >= ?3)
+   AND (?4 IS NULL OR coalesce(event_start, capture_home, capture_local) <= ?4)
+   AND (?5 IS NULL OR review_status = ?5)
+   AND (?6 IS NULL OR id IN (SELECT ik.item_id FROM item_keywords ik JOIN keywords k ON k.id = ik.keyword_id WHERE k.fold = ?6))";
+
+/// Dated items, in timeline order: read off the `items_sort` index (sort_key, then rowid).
+const LIST_DATED: [&str; 2] = [
+    "SELECT id FROM items WHERE sort_key IS NOT NULL",
+    " ORDER BY sort_key, id",
+];
+
+/// Undated items, after every dated one, by id.
+const LIST_UNDATED: [&str; 2] = [
+    "SELECT id FROM items WHERE sort_key IS NULL",
+    " ORDER BY id",
+];
+
+/// One half of the `list` query.
+fn list_sql(half: [&str; 2]) -> String {
+    [half[0], LIST_FILTER, half[1]].concat()
+}
 
 impl Tx<'_> {
     /// Inserts a new item and logs its import. Returns its id.
@@ -186,26 +232,56 @@ impl Tx<'_> {
             ],
         )?;
         let id = self.conn().last_insert_rowid();
-        self.add_path(id, &item.source_path)?;
+        // The import entry below names the path.
+        self.insert_path(id, &item.source_path)?;
         self.log(
             "import",
             Some(&item.sha256),
             json!({"path": item.source_path, "name": item.original_name, "size": item.size, "format": item.format}),
         )?;
+        self.reindex_item(id)?;
         Ok(id)
     }
 
-    /// Sets the file name an item is known by (a bag's originals are named by their hash).
+    /// Sets the file name an item is known by (a bag's originals are named by their hash) and
+    /// records the change as a `tag` entry.
     pub fn set_original_name(&self, id: i64, name: &str) -> Result<()> {
+        let (sha, old): (String, String) = self.conn().query_row(
+            "SELECT sha256, original_name FROM items WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if old == name {
+            return Ok(());
+        }
         self.conn().execute(
             "UPDATE items SET original_name = ?2 WHERE id = ?1",
             params![id, name],
         )?;
-        Ok(())
+        self.reindex_item(id)?;
+        self.log(
+            "tag",
+            Some(&sha),
+            json!({"original_name": {"from": old, "to": name}}),
+        )
     }
 
-    /// Records another path the same bytes were found at.
+    /// Records another path the same bytes were found at, with a `path_added` entry. Returns
+    /// whether the path was new.
     pub fn add_path(&self, id: i64, path: &str) -> Result<bool> {
+        if !self.insert_path(id, path)? {
+            return Ok(false);
+        }
+        let sha: String =
+            self.conn()
+                .query_row("SELECT sha256 FROM items WHERE id = ?1", [id], |r| r.get(0))?;
+        self.log("path_added", Some(&sha), json!({ "path": path }))?;
+        self.reindex_item(id)?;
+        Ok(true)
+    }
+
+    /// The row of `add_path`, for callers that record the entry themselves.
+    fn insert_path(&self, id: i64, path: &str) -> Result<bool> {
         let n = self.conn().execute(
             "INSERT OR IGNORE INTO item_paths (item_id, path, seen_at) VALUES (?1, ?2, ?3)",
             params![id, path, now()],
@@ -240,7 +316,10 @@ impl Tx<'_> {
                 changed.insert(field.into(), json!({"from": from, "to": to}));
             }
         };
-        if let Some(date) = &change.date {
+        // Only what differs is written: an unchanged field is no change and has no entry.
+        if let Some(date) = &change.date
+            && date.as_ref().map(EventDate::to_text) != old_event
+        {
             let text = date.as_ref().map(EventDate::to_text);
             c.execute(
                 "UPDATE items SET event_text = ?2, event_start = ?3, event_end = ?4, event_sort = ?5,
@@ -261,16 +340,22 @@ impl Tx<'_> {
             note("event_date", json!(old_event), json!(text));
         }
         if let Some(place) = &change.place {
-            let new_id = place.as_deref().map(|p| self.place(p)).transpose()?;
-            c.execute(
-                "UPDATE items SET place_id = ?2 WHERE id = ?1",
-                params![id, new_id],
-            )?;
-            note(
-                "place",
-                json!(self.place_name(old_place)?),
-                json!(self.place_name(new_id)?),
-            );
+            // A place created here is recorded by this item's entry.
+            let new_id = place
+                .as_deref()
+                .map(|p| self.place_for_item(p))
+                .transpose()?;
+            if new_id != old_place {
+                c.execute(
+                    "UPDATE items SET place_id = ?2 WHERE id = ?1",
+                    params![id, new_id],
+                )?;
+                note(
+                    "place",
+                    json!(self.place_name(old_place)?),
+                    json!(self.place_name(new_id)?),
+                );
+            }
         }
         for (field, value, old) in [
             ("caption", &change.caption, old_caption),
@@ -279,6 +364,9 @@ impl Tx<'_> {
         ] {
             if let Some(v) = value {
                 let v = v.as_deref().map(str::trim).filter(|s| !s.is_empty());
+                if v == old.as_deref() {
+                    continue;
+                }
                 let sql = match field {
                     "caption" => "UPDATE items SET caption = ?2 WHERE id = ?1",
                     "source" => "UPDATE items SET source = ?2 WHERE id = ?1",
@@ -289,7 +377,7 @@ impl Tx<'_> {
             }
         }
         for name in &change.add_people {
-            let pid = self.person(name)?;
+            let pid = self.person_for_item(name)?;
             if c.execute(
                 "INSERT OR IGNORE INTO item_people (item_id, person_id) VALUES (?1, ?2)",
                 params![id, pid],
@@ -329,7 +417,7 @@ impl Tx<'_> {
             }
         }
         for word in &change.add_tags {
-            let kid = self.keyword(word)?;
+            let kid = self.keyword_for_item(word)?;
             if c.execute(
                 "INSERT OR IGNORE INTO item_keywords (item_id, keyword_id) VALUES (?1, ?2)",
                 params![id, kid],
@@ -349,6 +437,7 @@ impl Tx<'_> {
         }
         if !changed.is_empty() {
             self.log("tag", Some(&sha), serde_json::Value::Object(changed))?;
+            self.reindex_item(id)?;
         }
         Ok(())
     }
@@ -414,11 +503,21 @@ impl Catalog {
     }
 
     pub fn item(&self, id: i64) -> Result<ItemRow> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached(&["SELECT ", ITEM_COLUMNS, " FROM items WHERE id = ?1"].concat())?;
-        let row = stmt.query_row([id], |r| Ok(self.row(r)))??;
-        Ok(row)
+        self.items(&[id])?
+            .pop()
+            .ok_or_else(|| Error::NoSuchItem(id.to_string()))
+    }
+
+    /// The items with these ids, in the order given. Read in batches: per batch one query for
+    /// the rows and one per aggregate (paths, people, keywords, notes, redactions), never one
+    /// query per item.
+    pub fn items(&self, ids: &[i64]) -> Result<Vec<ItemRow>> {
+        let mut out = Vec::with_capacity(ids.len());
+        let mut place_paths = HashMap::new();
+        for batch in ids.chunks(ITEM_BATCH) {
+            self.read_batch(batch, &mut place_paths, &mut out)?;
+        }
+        Ok(out)
     }
 
     pub fn item_count(&self) -> Result<i64> {
@@ -429,8 +528,7 @@ impl Catalog {
 
     /// Items matching `filter`, in timeline order: by event date, else capture time; undated last.
     pub fn list(&self, filter: &Filter) -> Result<Vec<ItemRow>> {
-        let ids = self.list_ids(filter)?;
-        ids.into_iter().map(|id| self.item(id)).collect()
+        self.items(&self.list_ids(filter)?)
     }
 
     /// The ids of `list`, in the same order.
@@ -443,38 +541,58 @@ impl Catalog {
             .to
             .as_ref()
             .map(|d| d.end.format("%Y-%m-%dT%H:%M:%S").to_string());
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id FROM items
-             WHERE (?1 IS NULL OR id IN (
-                    SELECT ip.item_id FROM item_people ip JOIN person_aliases a ON a.person_id = ip.person_id
-                    WHERE (' ' || a.fold || ' ') LIKE ('% ' || ?1 || ' %')))
-               AND (?2 IS NULL OR place_id IN (
-                    WITH RECURSIVE sub(id) AS (
-                        SELECT place_id FROM place_aliases WHERE (' ' || fold || ' ') LIKE ('% ' || ?2 || ' %')
-                        UNION SELECT p.id FROM places p JOIN sub ON p.parent_id = sub.id)
-                    SELECT id FROM sub))
-               AND (?3 IS NULL OR coalesce(event_end, capture_home, capture_local) >= ?3)
-               AND (?4 IS NULL OR coalesce(event_start, capture_home, capture_local) <= ?4)
-               AND (?5 IS NULL OR review_status = ?5)
-               AND (?6 IS NULL OR id IN (SELECT ik.item_id FROM item_keywords ik JOIN keywords k ON k.id = ik.keyword_id WHERE k.fold = ?6))
-               AND (?7 = 0 OR sort_key IS NULL)
-             ORDER BY sort_key IS NULL, sort_key, id",
-        )?;
-        let ids = stmt
-            .query_map(
-                params![
-                    filter.person.as_deref().map(crate::text::fold),
-                    filter.place.as_deref().map(crate::text::fold),
-                    from,
-                    to,
-                    filter.status,
-                    filter.keyword.as_deref().map(crate::text::fold),
-                    filter.undated
-                ],
-                |r| r.get(0),
-            )?
-            .collect::<Result<_, _>>()?;
+        let params = params![
+            filter.person.as_deref().map(crate::text::fold),
+            filter.place.as_deref().map(crate::text::fold),
+            from,
+            to,
+            filter.status,
+            filter.keyword.as_deref().map(crate::text::fold),
+        ];
+        // Dated items in the order of the `items_sort` index, then undated ones by id: two
+        // queries, because `ORDER BY sort_key IS NULL, ...` cannot be read off an index.
+        let mut ids = Vec::new();
+        for (half, wanted) in [(LIST_DATED, !filter.undated), (LIST_UNDATED, true)] {
+            if !wanted {
+                continue;
+            }
+            let mut stmt = self.conn().prepare_cached(&list_sql(half))?;
+            let part = stmt.query_map(params, |r| r.get::<_, i64>(0))?;
+            for id in part {
+                ids.push(id?);
+            }
+        }
+        if filter.near.is_some() || filter.bbox.is_some() {
+            let at = self.positions()?;
+            ids.retain(|id| {
+                at.get(id).is_some_and(|(p, _)| {
+                    filter.near.is_none_or(|n| n.contains(*p))
+                        && filter.bbox.is_none_or(|b| b.contains(*p))
+                })
+            });
+        }
         Ok(ids)
+    }
+
+    /// Where each located item is: its camera's GPS position, else its place's coordinates
+    /// (the place it is tagged with, not an ancestor). Unlocated items are absent.
+    pub fn positions(&self) -> Result<HashMap<i64, (LatLon, Source)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT i.id, i.gps_lat, i.gps_lon, p.lat, p.lon
+             FROM items i LEFT JOIN places p ON p.id = i.place_id
+             WHERE (i.gps_lat IS NOT NULL AND i.gps_lon IS NOT NULL)
+                OR (p.lat IS NOT NULL AND p.lon IS NOT NULL)",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let camera = lat_lon(r.get(1)?, r.get(2)?);
+            let place = lat_lon(r.get(3)?, r.get(4)?);
+            if let Some(p) = crate::geo::position(camera, place) {
+                out.insert(r.get(0)?, p);
+            }
+        }
+        Ok(out)
     }
 
     /// (id, sha256, stored path) of every item, for fixity checks.
@@ -488,8 +606,109 @@ impl Catalog {
         Ok(v)
     }
 
-    /// One item from a row of `ITEM_COLUMNS`, read by column name.
-    fn row(&self, r: &Row<'_>) -> Result<ItemRow> {
+    /// Reads the items `ids` into `out`, in that order.
+    fn read_batch(
+        &self,
+        ids: &[i64],
+        place_paths: &mut HashMap<i64, PlaceInfo>,
+        out: &mut Vec<ItemRow>,
+    ) -> Result<()> {
+        // The ids go in as one JSON array, bound as a single parameter.
+        let list = serde_json::to_string(ids).expect("ids serialise");
+        let mut rows: HashMap<i64, ItemRow> = HashMap::with_capacity(ids.len());
+        {
+            let mut stmt = self.conn().prepare_cached(
+                &[
+                    "SELECT ",
+                    ITEM_COLUMNS,
+                    " FROM items WHERE id IN (SELECT value FROM json_each(?1))",
+                ]
+                .concat(),
+            )?;
+            let mut found = stmt.query([&list])?;
+            while let Some(r) = found.next()? {
+                let (mut row, place_id) = Self::row(r)?;
+                if let Some(pid) = place_id {
+                    if let std::collections::hash_map::Entry::Vacant(e) = place_paths.entry(pid) {
+                        e.insert(self.place_info(pid)?);
+                    }
+                    let info = &place_paths[&pid];
+                    row.place_path = info.path.clone();
+                    row.place = row.place_path.last().cloned();
+                    if let (Some(g), Some(at)) = (&row.gps, info.at)
+                        && crate::geo::place_mismatch(
+                            LatLon {
+                                lat: g.lat,
+                                lon: g.lon,
+                            },
+                            at,
+                            info.radius_m,
+                        )
+                    {
+                        row.flags.push("place-mismatch".into());
+                    }
+                }
+                rows.insert(row.id, row);
+            }
+        }
+        let mut paths = self.grouped(
+            "SELECT item_id, path FROM item_paths WHERE item_id IN (SELECT value FROM json_each(?1))
+             ORDER BY item_id, seen_at, path",
+            &list,
+            |r| r.get("path"),
+        )?;
+        let mut people = self.grouped(
+            "SELECT ip.item_id, p.name FROM item_people ip JOIN people p ON p.id = ip.person_id
+             WHERE ip.item_id IN (SELECT value FROM json_each(?1)) ORDER BY ip.item_id, p.name",
+            &list,
+            |r| r.get("name"),
+        )?;
+        let mut tags = self.grouped(
+            "SELECT ik.item_id, k.word FROM item_keywords ik JOIN keywords k ON k.id = ik.keyword_id
+             WHERE ik.item_id IN (SELECT value FROM json_each(?1)) ORDER BY ik.item_id, k.word",
+            &list,
+            |r| r.get("word"),
+        )?;
+        let mut notes = self.grouped(super::review::NOTES_OF_ITEMS, &list, super::review::note)?;
+        let mut redactions = self.grouped(
+            super::review::REDACTIONS_OF_ITEMS,
+            &list,
+            super::review::redaction,
+        )?;
+        for id in ids {
+            let mut row = rows
+                .remove(id)
+                .ok_or_else(|| Error::NoSuchItem(id.to_string()))?;
+            row.paths = paths.remove(id).unwrap_or_default();
+            row.people = people.remove(id).unwrap_or_default();
+            row.tags = tags.remove(id).unwrap_or_default();
+            row.notes = notes.remove(id).unwrap_or_default();
+            row.redactions = redactions.remove(id).unwrap_or_default();
+            out.push(row);
+        }
+        Ok(())
+    }
+
+    /// Runs `sql` (its first column `item_id`, ordered by it) for the JSON list of ids `list`,
+    /// and groups what `value` reads of each row by item, in the query's order.
+    fn grouped<T>(
+        &self,
+        sql: &str,
+        list: &str,
+        value: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<HashMap<i64, Vec<T>>> {
+        let mut stmt = self.conn().prepare_cached(sql)?;
+        let mut rows = stmt.query([list])?;
+        let mut out: HashMap<i64, Vec<T>> = HashMap::new();
+        while let Some(r) = rows.next()? {
+            out.entry(r.get("item_id")?).or_default().push(value(r)?);
+        }
+        Ok(out)
+    }
+
+    /// One item from a row of `ITEM_COLUMNS`, read by column name, and its place id; what
+    /// other tables hold (paths, people, place path...) is filled in by `read_batch`.
+    fn row(r: &Row<'_>) -> Result<(ItemRow, Option<i64>)> {
         let id: i64 = r.get("id")?;
         let capture_local: Option<String> = r.get("capture_local")?;
         let capture_offset: Option<String> = r.get("capture_offset")?;
@@ -502,18 +721,11 @@ impl Catalog {
         let event_text: Option<String> = r.get("event_text")?;
         let place_id: Option<i64> = r.get("place_id")?;
         let event = event_text.as_deref().and_then(|t| EventDate::parse(t).ok());
-        let (place, place_path) = match place_id {
-            Some(pid) => {
-                let path = self.place_path(pid)?;
-                (path.last().cloned(), path)
-            }
-            None => (None, Vec::new()),
-        };
-        Ok(ItemRow {
+        let row = ItemRow {
             id,
             sha256: r.get("sha256")?,
             original_name: r.get("original_name")?,
-            paths: self.strings("SELECT path FROM item_paths WHERE item_id = ?1 ORDER BY seen_at, path", id)?,
+            paths: Vec::new(),
             size: r.get::<_, i64>("size")? as u64,
             format: r.get("format")?,
             media: r.get("media")?,
@@ -527,40 +739,46 @@ impl Catalog {
             capture_subsec: r.get("capture_subsec")?,
             capture_source: r.get("capture_source")?,
             gps: lat.zip(lon).map(|(lat, lon)| Gps { lat, lon, alt }),
-            camera: (make.is_some() || model.is_some()).then_some(Camera { make, model, serial }),
+            flags: Vec::new(),
+            camera: (make.is_some() || model.is_some()).then_some(Camera {
+                make,
+                model,
+                serial,
+            }),
             orientation: r.get("orientation")?,
             event_date: event_text,
             event: event.map(|e| e.to_json()),
-            place,
-            place_path,
-            people: self.strings(
-                "SELECT p.name FROM item_people ip JOIN people p ON p.id = ip.person_id WHERE ip.item_id = ?1 ORDER BY p.name",
-                id,
-            )?,
+            place: None,
+            place_path: Vec::new(),
+            people: Vec::new(),
             caption: r.get("caption")?,
-            tags: self.strings(
-                "SELECT k.word FROM item_keywords ik JOIN keywords k ON k.id = ik.keyword_id WHERE ik.item_id = ?1 ORDER BY k.word",
-                id,
-            )?,
+            tags: Vec::new(),
             source: r.get("source")?,
             credit: r.get("credit")?,
             review_status: r.get("review_status")?,
             review_by: r.get("review_by")?,
             review_at: r.get("review_at")?,
-            notes: self.notes(id)?,
+            notes: Vec::new(),
             do_not_publish: r.get("do_not_publish")?,
-            redactions: self.redactions(id)?,
+            redactions: Vec::new(),
             stored_path: r.get("stored_path")?,
             imported_at: r.get("imported_at")?,
-        })
+        };
+        Ok((row, place_id))
     }
 
-    fn strings(&self, sql: &str, id: i64) -> Result<Vec<String>> {
-        let mut stmt = self.conn().prepare_cached(sql)?;
-        let v = stmt
-            .query_map([id], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        Ok(v)
+    /// A place's path, coordinates and radius, as an item row shows them.
+    fn place_info(&self, id: i64) -> Result<PlaceInfo> {
+        let (lat, lon, radius_m): (Option<f64>, Option<f64>, Option<f64>) = self.conn().query_row(
+            "SELECT lat, lon, radius_m FROM places WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        Ok(PlaceInfo {
+            path: self.place_path(id)?,
+            at: lat_lon(lat, lon),
+            radius_m,
+        })
     }
 
     fn place_path(&self, id: i64) -> Result<Vec<String>> {
@@ -576,6 +794,17 @@ impl Catalog {
             .collect::<Result<_, _>>()?;
         Ok(v)
     }
+}
+
+/// What an item row needs of its place.
+struct PlaceInfo {
+    path: Vec<String>,
+    at: Option<LatLon>,
+    radius_m: Option<f64>,
+}
+
+fn lat_lon(lat: Option<f64>, lon: Option<f64>) -> Option<LatLon> {
+    lat.zip(lon).map(|(lat, lon)| LatLon { lat, lon })
 }
 
 /// What the app needs of every item to draw the grid, the timeline and the facets: one light
@@ -603,12 +832,21 @@ pub struct ItemSummary {
     pub duration_s: Option<f64>,
     /// The file ends before its picture or recording does.
     pub incomplete: bool,
+    /// The camera's GPS position.
+    pub gps: Option<LatLon>,
+    /// The coordinates of the place it is tagged with.
+    pub place_at: Option<LatLon>,
     /// Folded caption, name, keywords and every alias of its people and place: what the
     /// search field matches against.
     pub haystack: String,
 }
 
 impl ItemSummary {
+    /// Where the item is on the map: the camera's GPS, else its place's coordinates.
+    pub fn position(&self) -> Option<(LatLon, Source)> {
+        crate::geo::position(self.gps, self.place_at)
+    }
+
     /// The interval the item occupies on the timeline: its event date, else its capture time.
     pub fn span(&self) -> Option<(chrono::NaiveDateTime, chrono::NaiveDateTime)> {
         match (&self.event, self.capture) {
@@ -643,7 +881,8 @@ impl Catalog {
                     (SELECT group_concat(a.fold, ' ') FROM item_people ip JOIN person_aliases a ON a.person_id = ip.person_id
                        WHERE ip.item_id = i.id),
                     (SELECT group_concat(a.fold, ' ') FROM place_aliases a WHERE a.place_id = i.place_id),
-                    i.stored_path, i.media, i.duration_s, i.incomplete
+                    i.stored_path, i.media, i.duration_s, i.incomplete,
+                    i.gps_lat, i.gps_lon, pl.lat, pl.lon
              FROM items i LEFT JOIN places pl ON pl.id = i.place_id
              WHERE ?1 IS NULL OR i.id = ?1
              ORDER BY i.sort_key IS NULL, i.sort_key, i.id",
@@ -692,9 +931,140 @@ impl Catalog {
                 is_video: r.get::<_, String>(16)? == "video",
                 duration_s: r.get(17)?,
                 incomplete: r.get(18)?,
+                gps: lat_lon(r.get(19)?, r.get(20)?),
+                place_at: lat_lon(r.get(21)?, r.get(22)?),
                 haystack,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog(n: usize) -> (Catalog, Vec<i64>) {
+        let mut cat = Catalog::open_in_memory().unwrap();
+        let ids = cat
+            .write("t", |tx| {
+                (0..n)
+                    .map(|i| {
+                        tx.insert_item(&NewItem {
+                            sha256: format!("{i:064x}"),
+                            original_name: format!("{i}.jpg"),
+                            source_path: format!("/src/{i}.jpg"),
+                            stored_path: format!("originals/{i}.jpg"),
+                            size: 1,
+                            format: "jpeg".into(),
+                            ..Default::default()
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap();
+        (cat, ids)
+    }
+
+    /// The plan SQLite chooses for `sql`, one line per step.
+    fn plan(cat: &Catalog, sql: &str, params: impl rusqlite::Params) -> Vec<String> {
+        let mut stmt = cat
+            .conn()
+            .prepare(&["EXPLAIN QUERY PLAN ", sql].concat())
+            .unwrap();
+        stmt.query_map(params, |r| r.get::<_, String>("detail"))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn timeline_order_and_item_history_come_off_indexes() {
+        let (cat, _) = catalog(3);
+        let none: [Option<String>; 6] = Default::default();
+        for half in [LIST_DATED, LIST_UNDATED] {
+            let steps = plan(&cat, &list_sql(half), rusqlite::params_from_iter(&none));
+            assert!(
+                steps
+                    .iter()
+                    .any(|s| s.contains("items USING INDEX items_sort")),
+                "{steps:#?}"
+            );
+            assert!(
+                !steps
+                    .iter()
+                    .any(|s| s == "SCAN items" || s.contains("TEMP B-TREE")),
+                "the timeline is sorted rather than read in order: {steps:#?}"
+            );
+        }
+        let steps = plan(&cat, super::super::history::HISTORY_OF_ITEM, ["ab"]);
+        assert!(
+            steps.iter().any(|s| s.contains("INDEX history_item")),
+            "{steps:#?}"
+        );
+        assert!(
+            !steps.iter().any(|s| s.contains("TEMP B-TREE")),
+            "{steps:#?}"
+        );
+    }
+
+    #[test]
+    fn items_are_read_in_batches_in_the_order_asked_with_everything_they_hold() {
+        let n = ITEM_BATCH + 7;
+        let (mut cat, ids) = catalog(n);
+        cat.write("t", |tx| {
+            for (k, id) in ids.iter().enumerate().filter(|(k, _)| k % 100 == 3) {
+                let change = TagChange {
+                    date: Some(Some(
+                        EventDate::parse(&format!("2022-01-{:02}", 1 + k % 28)).unwrap(),
+                    )),
+                    place: Some(Some("Алматы > Площадь".into())),
+                    add_people: vec!["Б".into(), "А".into()],
+                    add_tags: vec!["z".into(), "a".into()],
+                    ..Default::default()
+                };
+                tx.tag(*id, &change)?;
+                tx.review(*id, None, Some("одна"))?;
+                tx.review(*id, None, Some("две"))?;
+                tx.add_redaction(*id, 0.1, 0.1, 0.2, 0.2)?;
+                tx.add_path(*id, "/elsewhere/a.jpg")?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let mut asked: Vec<i64> = ids.clone();
+        asked.reverse();
+        let rows = cat.items(&asked).unwrap();
+        assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), asked);
+        let tagged = rows.iter().find(|r| r.id == ids[1003]).unwrap();
+        assert_eq!(tagged.people, ["А", "Б"]);
+        assert_eq!(tagged.tags, ["a", "z"]);
+        assert_eq!(tagged.place_path, ["Алматы", "Площадь"]);
+        assert_eq!(tagged.place.as_deref(), Some("Площадь"));
+        let mut paths = tagged.paths.clone();
+        paths.sort();
+        assert_eq!(paths, ["/elsewhere/a.jpg", "/src/1003.jpg"]);
+        assert_eq!(
+            tagged
+                .notes
+                .iter()
+                .map(|n| n.text.as_str())
+                .collect::<Vec<_>>(),
+            ["одна", "две"]
+        );
+        assert_eq!(tagged.redactions.len(), 1);
+        let plain = rows.iter().find(|r| r.id == ids[5]).unwrap();
+        assert!(plain.people.is_empty() && plain.notes.is_empty() && plain.place.is_none());
+        // `list`: dated items first by date, then undated by id.
+        let listed = cat.list(&Filter::default()).unwrap();
+        assert_eq!(listed.len(), n);
+        // Items 3 and 703 share the earliest date (2022-01-04): by id.
+        assert_eq!((listed[0].id, listed[1].id), (ids[3], ids[703]));
+        assert_eq!(listed[11].id, ids[0]);
+        assert_eq!(listed[n - 1].id, ids[n - 1]);
+        assert!(matches!(
+            cat.items(&[ids[0], 999_999]),
+            Err(Error::NoSuchItem(_))
+        ));
     }
 }

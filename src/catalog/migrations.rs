@@ -174,6 +174,25 @@ CREATE TABLE settings (
     value       TEXT NOT NULL
 ) STRICT;
 "#,
+    // 4: full-text search over each item's text folded to Latin skeletons (`text::skeleton`),
+    // one row per item (rowid = item id), written by the same transactions that change items
+    // (see `catalog::search`). Derived data: `kadr reindex` drops and rebuilds it, and it is
+    // filled on first open, when `search_state` does not name the current skeleton version.
+    r#"
+CREATE VIRTUAL TABLE search_index USING fts5(
+    caption, people, places, keywords, files, notes, sources,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '1 2 3'
+);
+CREATE TABLE search_state (
+    key         TEXT PRIMARY KEY,
+    value       TEXT NOT NULL
+) STRICT;
+"#,
+    // 5: a place's size: its radius in metres (NULL: 2 km), for the map and `place-mismatch`.
+    r#"
+ALTER TABLE places ADD COLUMN radius_m REAL CHECK (radius_m IS NULL OR radius_m > 0);
+"#,
 ];
 
 #[cfg(test)]
@@ -186,6 +205,8 @@ mod tests {
         "56426847985e2ec97984fa14f4f4b417db169271bce30e2f43e28bd7390375fe",
         "76787a581b5df253fa6f96f8c9a4fb88e945ee1e1bbab8b72875b646161fe366",
         "f75ab8b8cc297b8fd3fe31f2421b87cb0c3a0f12a83db600f9123c4b0b34288a",
+        "55dbc668583df2366c3c17c5b2fd2f8bcc34a77dd4419b24cbdff0b36e70234b",
+        "ec1fab2b305ab594124e9529a8106bc29ffb8335ffb9bc5e8349ef7b4efb39ec",
     ];
 
     #[test]

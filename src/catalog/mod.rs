@@ -4,21 +4,28 @@
 //! with bound parameters. It is not responsible for the files on disk (see `vault`) nor for
 //! reading photos (see `ingest`).
 //!
-//! Architecture Invariant: one writer. The import pipeline funnels every insert through one
-//! connection; readers open their own (WAL makes that safe).
+//! Writers: several connections may write (the app's catalogue thread, an import, a command
+//! run beside the app). `Catalog::write` serialises them: it takes SQLite's write lock at
+//! `BEGIN IMMEDIATE` (waiting up to `busy_timeout` for another writer), and each history entry
+//! reads the previous entry's hash and appends inside that same transaction, so the chain stays
+//! linear whoever writes.
 
 mod entities;
 mod history;
 mod items;
 mod migrations;
 mod review;
+mod search;
 mod settings;
+mod undo;
 
 pub use entities::{EntityKind, PlaceNode};
 pub use history::{AuditProblem, HistoryEntry};
 pub use items::{Camera, Filter, Gps, ItemRow, ItemSummary, NewItem, REVIEW_STATUSES, TagChange};
 pub use migrations::MIGRATIONS;
 pub use review::{Note, Redaction};
+pub use search::fts_query;
+pub use undo::{EntityState, Field, ItemState, Reverts};
 
 use crate::error::Result;
 use rusqlite::{Connection, OpenFlags};
@@ -61,6 +68,7 @@ impl Catalog {
             head_path: None,
         };
         cat.migrate()?;
+        cat.ensure_search_index()?;
         Ok(cat)
     }
 
@@ -101,17 +109,30 @@ impl Catalog {
 
     /// Runs `f` in one immediate transaction; everything or nothing is written.
     /// `actor` is who the history records as making the changes.
+    ///
+    /// Every write method of `Tx` appends its own history entry. As a last fence, a transaction
+    /// that changed rows but appended no entry is rolled back with an error: a change without a
+    /// history entry is a bug, never something to commit.
     pub fn write<T>(&mut self, actor: &str, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let changes_before = tx.total_changes();
+        let head_before = history::head(&tx)?.map(|h| h.0);
         let out = f(&Tx { tx: &tx, actor })?;
+        if tx.total_changes() != changes_before && history::head(&tx)?.map(|h| h.0) == head_before {
+            return Err(crate::Error::invalid(
+                "a catalogue change without a history entry was refused (a bug in Kadr)",
+            ));
+        }
         tx.commit()?;
         self.write_head();
         Ok(out)
     }
 
-    pub(crate) fn conn(&self) -> &Connection {
+    /// The connection, for this module's own files only: SQL lives here, and writes go through
+    /// `write` so that the history records them.
+    fn conn(&self) -> &Connection {
         &self.conn
     }
 
@@ -141,7 +162,9 @@ pub struct Tx<'a> {
 }
 
 impl Tx<'_> {
-    pub(crate) fn conn(&self) -> &Connection {
+    /// The transaction's connection, for this module's files only: outside `catalog`, a change
+    /// can only be made through a `Tx` method, and each of those records its history entry.
+    fn conn(&self) -> &Connection {
         self.tx
     }
 }

@@ -53,6 +53,7 @@ impl Tx<'_> {
                 params![id, self.actor, now(), text],
             )?;
             details.insert("note".into(), json!(text));
+            self.reindex_item(id)?;
         }
         if !details.is_empty() {
             self.log("review", Some(&sha), serde_json::Value::Object(details))?;
@@ -89,10 +90,12 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Adds a note written elsewhere, keeping its author and time; a note already present is
-    /// not added twice. Returns whether it was added.
+    /// Adds a note written elsewhere, keeping its author and time, and records it as a
+    /// `review` entry; a note already present is not added twice. Returns whether it was added.
     pub fn merge_note(&self, id: i64, note: &Note) -> Result<bool> {
         let c = self.conn();
+        let sha: String =
+            c.query_row("SELECT sha256 FROM items WHERE id = ?1", [id], |r| r.get(0))?;
         let exists: bool = c.query_row(
             "SELECT EXISTS (SELECT 1 FROM notes WHERE item_id = ?1 AND author = ?2 AND at = ?3 AND body = ?4)",
             params![id, note.author, note.at, note.text],
@@ -105,6 +108,12 @@ impl Tx<'_> {
             "INSERT INTO notes (item_id, author, at, body) VALUES (?1, ?2, ?3, ?4)",
             params![id, note.author, note.at, note.text],
         )?;
+        self.log(
+            "review",
+            Some(&sha),
+            json!({"note": note.text, "by": note.author, "at": note.at, "merged": true}),
+        )?;
+        self.reindex_item(id)?;
         Ok(true)
     }
 
@@ -167,20 +176,40 @@ impl Tx<'_> {
     }
 }
 
+/// The notes of the items in a JSON list of ids, for `Catalog::items`.
+pub(super) const NOTES_OF_ITEMS: &str = "SELECT item_id, author, at, body FROM notes
+     WHERE item_id IN (SELECT value FROM json_each(?1)) ORDER BY item_id, at, id";
+
+/// The redactions of the items in a JSON list of ids, for `Catalog::items`.
+pub(super) const REDACTIONS_OF_ITEMS: &str = "SELECT item_id, id, x, y, w, h FROM redactions
+     WHERE item_id IN (SELECT value FROM json_each(?1)) ORDER BY item_id, id";
+
+/// A note from a row with `author`, `at` and `body`.
+pub(super) fn note(r: &rusqlite::Row<'_>) -> rusqlite::Result<Note> {
+    Ok(Note {
+        author: r.get("author")?,
+        at: r.get("at")?,
+        text: r.get("body")?,
+    })
+}
+
+/// A redaction from a row with `id`, `x`, `y`, `w` and `h`.
+pub(super) fn redaction(r: &rusqlite::Row<'_>) -> rusqlite::Result<Redaction> {
+    Ok(Redaction {
+        id: r.get("id")?,
+        x: r.get("x")?,
+        y: r.get("y")?,
+        w: r.get("w")?,
+        h: r.get("h")?,
+    })
+}
+
 impl Catalog {
     pub fn notes(&self, id: i64) -> Result<Vec<Note>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT author, at, body FROM notes WHERE item_id = ?1 ORDER BY at, id",
         )?;
-        let v = stmt
-            .query_map([id], |r| {
-                Ok(Note {
-                    author: r.get(0)?,
-                    at: r.get(1)?,
-                    text: r.get(2)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?;
+        let v = stmt.query_map([id], note)?.collect::<Result<_, _>>()?;
         Ok(v)
     }
 
@@ -188,17 +217,7 @@ impl Catalog {
         let mut stmt = self.conn().prepare_cached(
             "SELECT id, x, y, w, h FROM redactions WHERE item_id = ?1 ORDER BY id",
         )?;
-        let v = stmt
-            .query_map([id], |r| {
-                Ok(Redaction {
-                    id: r.get(0)?,
-                    x: r.get(1)?,
-                    y: r.get(2)?,
-                    w: r.get(3)?,
-                    h: r.get(4)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?;
+        let v = stmt.query_map([id], redaction)?.collect::<Result<_, _>>()?;
         Ok(v)
     }
 

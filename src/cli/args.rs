@@ -37,6 +37,22 @@ pub enum Command {
         #[command(flatten)]
         filter: FilterArgs,
     },
+    /// Search captions, people, places, keywords, file names, notes, source and credit, in any
+    /// script (Мамай = Mamay, Алматы = Almaty); words match by prefix; best matches first.
+    Search {
+        #[arg(long)]
+        json: bool,
+        /// The words to look for (every word must match).
+        #[arg(required = true, value_name = "QUERY")]
+        query: Vec<String>,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+    /// Rebuild the search index from the catalogue.
+    Reindex {
+        #[arg(long)]
+        json: bool,
+    },
     /// Show one item (ITEM: id or SHA-256 prefix).
     Show {
         #[arg(long)]
@@ -120,10 +136,10 @@ pub enum Command {
         #[command(subcommand)]
         action: EntityAction,
     },
-    /// Places: list, rename, merge, add aliases.
+    /// Places: list, rename, merge, add aliases, set where they are.
     Place {
         #[command(subcommand)]
-        action: EntityAction,
+        action: PlaceAction,
     },
     /// Check the history: `kadr audit verify`.
     Audit {
@@ -189,6 +205,16 @@ pub struct FilterArgs {
     /// Only items with neither an event date nor a capture time.
     #[arg(long)]
     pub undated: bool,
+    /// Items within RADIUS_M metres of a point: by the camera's GPS, else by their place's
+    /// coordinates (43.2385,76.9455,500).
+    #[arg(long, value_name = "LAT,LON,RADIUS_M", allow_hyphen_values = true,
+          value_parser = crate::geo::parse_near)]
+    pub near: Option<crate::geo::Near>,
+    /// Items inside a box, west,south,east,north in degrees (-60,-40,-55,-30); positions as
+    /// for --near.
+    #[arg(long, value_name = "W,S,E,N", allow_hyphen_values = true,
+          value_parser = crate::geo::parse_bbox)]
+    pub bbox: Option<crate::geo::BBox>,
 }
 
 impl FilterArgs {
@@ -201,6 +227,8 @@ impl FilterArgs {
             to: self.to,
             status: self.status,
             undated: self.undated,
+            near: self.near,
+            bbox: self.bbox,
         }
     }
 }
@@ -266,4 +294,26 @@ pub enum EntityAction {
     Merge { name: String, into: String },
     /// Add an alias (another spelling, script or language).
     Alias { name: String, alias: String },
+}
+
+/// What `kadr place` does: what `kadr person` does, and setting where a place is.
+#[derive(Subcommand, Debug)]
+pub enum PlaceAction {
+    #[command(flatten)]
+    Entity(EntityAction),
+    /// Set a place's coordinates and radius (logged in the history).
+    Locate {
+        /// The place's name or alias.
+        name: String,
+        /// LAT,LON in decimal degrees (43.2385,76.9455; south and west negative).
+        #[arg(value_name = "LAT,LON", allow_hyphen_values = true,
+              value_parser = crate::geo::parse_lat_lon)]
+        at: crate::geo::LatLon,
+        /// How large the place is, in metres (a square: a few hundred; a city: tens of
+        /// thousands). Default 2000.
+        #[arg(long, value_name = "M")]
+        radius: Option<f64>,
+        #[arg(long)]
+        json: bool,
+    },
 }

@@ -7,7 +7,7 @@
 mod args;
 mod output;
 
-pub use args::{AuditCommand, Cli, Command, EntityAction, OptionalDate};
+pub use args::{AuditCommand, Cli, Command, EntityAction, OptionalDate, PlaceAction};
 
 use crate::catalog::TagChange;
 use crate::error::{Error, Result};
@@ -18,24 +18,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-/// Runs the command line; returns the exit status.
+/// Runs one command; returns the exit status. Without a command the binary opens the window
+/// (`main.rs`); this module does not depend on the desktop app.
 pub fn run(cli: Cli) -> i32 {
     let actor = actor(cli.actor);
     let Some(command) = cli.command else {
-        // No command: the desktop app.
-        return match library(cli.library) {
-            Ok(lib) => match crate::app::run(lib, actor) {
-                Ok(()) => 0,
-                Err(e) => {
-                    eprintln!("kadr: cannot open the window: {e}");
-                    1
-                }
-            },
-            Err(e) => {
-                eprintln!("kadr: {e}");
-                1
-            }
-        };
+        eprintln!("kadr: no command given (see kadr --help)");
+        return 2;
     };
     let result = library(cli.library).and_then(|lib| dispatch(&lib, &actor, command));
     match result {
@@ -75,6 +64,35 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
                 for item in &items {
                     println!("{}", list_line(item));
                 }
+            }
+            Ok(0)
+        }
+        Command::Search {
+            json,
+            query,
+            filter,
+        } => {
+            let query = query.join(" ");
+            if crate::catalog::fts_query(&query).is_none() {
+                eprintln!("kadr: search needs a word to look for (kadr list shows every item)");
+                return Ok(2);
+            }
+            let items = lib.catalog()?.search(&query, &filter.into_filter())?;
+            if json {
+                print_json(&items);
+            } else {
+                for item in &items {
+                    println!("{}", list_line(item));
+                }
+            }
+            Ok(0)
+        }
+        Command::Reindex { json } => {
+            let n = lib.catalog()?.reindex()?;
+            if json {
+                print_json(&serde_json::json!({ "indexed": n }));
+            } else {
+                println!("search index rebuilt: {n} items");
             }
             Ok(0)
         }
@@ -150,11 +168,12 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
                 print_json(&report);
             } else {
                 println!(
-                    "checked {} originals: {} intact, {} damaged, {} missing",
+                    "checked {} originals: {} intact, {} damaged, {} missing, {} unreadable",
                     report.checked,
                     report.ok,
                     report.damaged.len(),
-                    report.missing.len()
+                    report.missing.len(),
+                    report.unreadable.len()
                 );
             }
             for p in &report.damaged {
@@ -165,6 +184,13 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
             }
             for p in &report.missing {
                 eprintln!("kadr: missing original of item {}: {}", p.id, p.path);
+            }
+            for p in &report.unreadable {
+                let why = p.error.as_deref().unwrap_or("cannot be read");
+                eprintln!(
+                    "kadr: unreadable original of item {} ({why}): {}",
+                    p.id, p.path
+                );
             }
             if report.cancelled {
                 eprintln!("kadr: the check was cancelled before every original was re-hashed");
@@ -240,7 +266,18 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
         Command::Person { action } => {
             entity(lib, actor, crate::catalog::EntityKind::Person, action)
         }
-        Command::Place { action } => entity(lib, actor, crate::catalog::EntityKind::Place, action),
+        Command::Place {
+            action: PlaceAction::Entity(action),
+        } => entity(lib, actor, crate::catalog::EntityKind::Place, action),
+        Command::Place {
+            action:
+                PlaceAction::Locate {
+                    name,
+                    at,
+                    radius,
+                    json,
+                },
+        } => locate(lib, actor, &name, at, radius, json),
         Command::History { json, item } => {
             let cat = lib.catalog()?;
             let sha = item
@@ -329,7 +366,7 @@ fn entity(
                 crate::catalog::EntityKind::Place => cat
                     .places()?
                     .into_iter()
-                    .map(|p| serde_json::json!({"id": p.id, "name": p.name, "path": p.path, "aliases": p.aliases, "lat": p.lat, "lon": p.lon}))
+                    .map(|p| serde_json::json!({"id": p.id, "name": p.name, "path": p.path, "aliases": p.aliases, "lat": p.lat, "lon": p.lon, "radius_m": p.radius_m}))
                     .collect(),
             };
             if json {
@@ -370,16 +407,46 @@ fn entity(
         }
         EntityAction::Alias { name, alias } => {
             let id = find(&cat, &name)?;
-            cat.write(actor, |tx| {
-                tx.add_alias(kind, id, &alias)?;
-                tx.log(
-                    "alias",
-                    None,
-                    serde_json::json!({"kind": kind.as_str(), "name": name, "alias": alias}),
-                )
-            })?;
+            cat.write(actor, |tx| tx.add_alias(kind, id, &alias))?;
             println!("{} {name:?} is also {alias:?}", kind.as_str());
         }
+    }
+    Ok(0)
+}
+
+/// `kadr place locate`: sets a place's coordinates and radius, and prints the place.
+fn locate(
+    lib: &Library,
+    actor: &str,
+    name: &str,
+    at: crate::geo::LatLon,
+    radius: Option<f64>,
+    json: bool,
+) -> Result<i32> {
+    let kind = crate::catalog::EntityKind::Place;
+    let mut cat = lib.catalog()?;
+    let id = cat
+        .find_entity(kind, name)?
+        .ok_or_else(|| Error::invalid(format!("no place is called {name:?}")))?;
+    cat.write(actor, |tx| tx.locate_place(id, at, radius))?;
+    let place = cat
+        .places()?
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or_else(|| Error::invalid(format!("no place is called {name:?}")))?;
+    let radius = place.radius_m.unwrap_or(crate::geo::DEFAULT_PLACE_RADIUS_M);
+    if json {
+        print_json(&serde_json::json!({
+            "id": place.id, "name": place.name, "path": place.path,
+            "lat": place.lat, "lon": place.lon, "radius_m": radius,
+        }));
+    } else {
+        println!(
+            "place {:?} is at {:.6}, {:.6}, radius {radius} m",
+            place.path.join(" > "),
+            at.lat,
+            at.lon
+        );
     }
     Ok(0)
 }

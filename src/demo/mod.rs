@@ -53,6 +53,9 @@ pub struct DemoPlace {
     pub aliases: Vec<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
+    /// How large the place is, in metres (none: 2 km).
+    #[serde(default)]
+    pub radius_m: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -244,8 +247,8 @@ pub fn load_demo(library: &Library, actor: &str) -> Result<DemoReport> {
                 for alias in &place.aliases {
                     tx.add_alias(EntityKind::Place, id, alias)?;
                 }
-                if place.lat.is_some() || place.lon.is_some() {
-                    tx.set_place_coordinates(id, place.lat, place.lon)?;
+                if let (Some(lat), Some(lon)) = (place.lat, place.lon) {
+                    tx.locate_place(id, crate::geo::LatLon { lat, lon }, place.radius_m)?;
                 }
             }
             for person in &chronicle.people {

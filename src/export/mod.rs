@@ -207,7 +207,7 @@ fn select(cat: &Catalog, items: &[String], filter: &Filter) -> Result<Vec<ItemRo
             .collect::<Result<_>>()?;
         ids.retain(|id| chosen.contains(id));
     }
-    ids.into_iter().map(|id| cat.item(id)).collect()
+    cat.items(&ids)
 }
 
 /// Words for `describe`: English for the bag's tag files, Russian for the HTML chronicle.

@@ -305,9 +305,7 @@ fn write_batch(
                 Done::Failed { path, error } => local.failed.push(Failed { path: path.clone(), error: error.clone() }),
                 Done::Duplicate { path, sha256 } => match tx.item_id_by_sha(sha256)? {
                     Some(id) => {
-                        if tx.add_path(id, path)? {
-                            tx.log("path_added", Some(sha256), serde_json::json!({ "path": path }))?;
-                        }
+                        tx.add_path(id, path)?;
                         local.duplicates.push(Duplicate { path: path.clone(), sha256: sha256.clone(), id });
                     }
                     None => local.failed.push(Failed {
@@ -321,9 +319,7 @@ fn write_batch(
                     }
                     if let Some(id) = tx.item_id_by_sha(&item.sha256)? {
                         let _ = std::fs::remove_file(temp);
-                        if tx.add_path(id, &item.source_path)? {
-                            tx.log("path_added", Some(&item.sha256), serde_json::json!({ "path": item.source_path }))?;
-                        }
+                        tx.add_path(id, &item.source_path)?;
                         local.duplicates.push(Duplicate { path: item.source_path.clone(), sha256: item.sha256.clone(), id });
                         continue;
                     }

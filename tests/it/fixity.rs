@@ -61,3 +61,66 @@ fn verify_catches_a_flipped_byte_and_a_deleted_original() {
         human.stdout
     );
 }
+
+#[test]
+fn verify_tells_an_unreadable_original_from_a_missing_one() {
+    let lib = Lib::new();
+    for i in 0..3 {
+        lib.write(
+            &format!("{i}.jpg"),
+            &fixtures::jpeg(64, 64, i, Jpeg::Baseline, None),
+        );
+    }
+    let (_, report) = lib.import(&[&lib.src()]);
+    let unreadable = lib.show(imported(&report, "0.jpg")["sha256"].as_str().unwrap());
+    let unreadable_path = lib.root().join(unreadable["stored_path"].as_str().unwrap());
+    let missing = lib.show(imported(&report, "2.jpg")["sha256"].as_str().unwrap());
+    let missing_path = lib.root().join(missing["stored_path"].as_str().unwrap());
+
+    // Something is at the original's path but reading it fails. Tests run as root, so
+    // `chmod 000` would not stop a read; a folder in the file's place does: `File::open` of a
+    // folder succeeds on Linux and the first `read` fails with EISDIR, the same path through
+    // the code as a permission or disk error.
+    std::fs::remove_file(&unreadable_path).unwrap();
+    std::fs::create_dir(&unreadable_path).unwrap();
+    std::fs::remove_file(&missing_path).unwrap();
+
+    let r = lib.run(&["verify", "--json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v = r.json();
+    assert_eq!(v["ok"], 1);
+    assert_eq!(v["damaged"].as_array().unwrap().len(), 0);
+    assert_eq!(v["missing"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["missing"][0]["id"], missing["id"]);
+    assert!(v["missing"][0].get("error").is_none(), "{v}");
+    let u = &v["unreadable"];
+    assert_eq!(u.as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(u[0]["id"], unreadable["id"]);
+    assert_eq!(u[0]["sha256"], unreadable["sha256"]);
+    assert_eq!(u[0]["path"], unreadable_path.to_str().unwrap());
+    assert!(u[0]["error"].as_str().unwrap().contains("directory"), "{v}");
+    assert!(
+        r.stderr
+            .lines()
+            .any(|l| l.contains("unreadable") && l.ends_with(unreadable_path.to_str().unwrap())),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .lines()
+            .any(|l| l.contains("missing") && l.ends_with(missing_path.to_str().unwrap())),
+        "{}",
+        r.stderr
+    );
+
+    let human = lib.run(&["verify"]);
+    assert_eq!(human.code, 1);
+    assert!(
+        human
+            .stdout
+            .contains("1 intact, 0 damaged, 1 missing, 1 unreadable"),
+        "{}",
+        human.stdout
+    );
+}

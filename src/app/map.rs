@@ -1,0 +1,604 @@
+//! The map view: the items in view (every sidebar filter and the timeline's range already
+//! applied to `v.visible`) on the built-in basemap, in Web Mercator, drawn on egui's painter.
+//!
+//! Items with a camera GPS position are round points; items located only by their tagged
+//! place are diamonds, because "the camera said" and "the journalist said" are different
+//! claims. Nearby markers of one kind merge into a cluster with a count that splits as you
+//! zoom. Click a marker to select (Ctrl toggles), Shift+drag or right-drag a box to select
+//! what is inside it; drag to pan, scroll to zoom. No tiles, no network: the basemap is
+//! compiled in (`crate::basemap`).
+
+use super::thumbs::{Lookup, TextureCache, paint_fitted};
+use super::{Action, SelectMode, ViewCtx};
+use crate::basemap::{self, LineKind};
+use crate::geo::{self, Source};
+use egui::{Color32, Pos2, Rect, Sense, Stroke, pos2, vec2};
+
+/// Pixels across the whole world at zoom 0.
+const TILE: f64 = 256.0;
+/// Markers closer than this (pixels) merge into a cluster.
+const CELL_PX: f64 = 34.0;
+const MIN_ZOOM: f64 = 0.0;
+const MAX_ZOOM: f64 = 18.0;
+/// The Earth's circumference at the equator, metres (Web Mercator's sphere).
+const EQUATOR_M: f64 = 40_075_016.686;
+
+const CAMERA: Color32 = Color32::from_rgb(30, 120, 230);
+const PLACE: Color32 = Color32::from_rgb(225, 120, 20);
+
+/// Where the map looks and what the user is doing with it.
+#[derive(Debug, Clone)]
+pub struct MapState {
+    /// The centre of the view in world coordinates (0..1, `geo::to_world`).
+    center: [f64; 2],
+    zoom: f64,
+    /// The user panned or zoomed: stop fitting the view to the items when filters change.
+    moved: bool,
+    /// The `ViewCtx::generation` the view was last fitted to.
+    fitted: Option<u64>,
+    /// A box selection being dragged, from this screen position.
+    boxing: Option<Pos2>,
+}
+
+impl Default for MapState {
+    fn default() -> Self {
+        MapState {
+            center: [0.5, 0.5],
+            zoom: 1.0,
+            moved: false,
+            fitted: None,
+            boxing: None,
+        }
+    }
+}
+
+impl MapState {
+    fn scale(&self) -> f64 {
+        TILE * 2f64.powf(self.zoom)
+    }
+
+    fn to_screen(&self, rect: Rect, w: [f64; 2]) -> Pos2 {
+        let s = self.scale();
+        pos2(
+            rect.center().x + ((w[0] - self.center[0]) * s) as f32,
+            rect.center().y + ((w[1] - self.center[1]) * s) as f32,
+        )
+    }
+
+    fn to_world(&self, rect: Rect, p: Pos2) -> [f64; 2] {
+        let s = self.scale();
+        [
+            self.center[0] + (p.x - rect.center().x) as f64 / s,
+            self.center[1] + (p.y - rect.center().y) as f64 / s,
+        ]
+    }
+
+    /// Shows every point, or the whole world when there are none.
+    fn fit(&mut self, rect: Rect, points: &[[f64; 2]]) {
+        let Some(first) = points.first() else {
+            self.center = [0.5, 0.5];
+            self.zoom = (rect.width().min(rect.height()) as f64 / TILE)
+                .log2()
+                .max(MIN_ZOOM);
+            return;
+        };
+        let (mut min, mut max) = (*first, *first);
+        for p in points {
+            for k in 0..2 {
+                min[k] = min[k].min(p[k]);
+                max[k] = max[k].max(p[k]);
+            }
+        }
+        self.center = [(min[0] + max[0]) / 2.0, (min[1] + max[1]) / 2.0];
+        let span = (max[0] - min[0]).max(max[1] - min[1]).max(1e-9);
+        let room = (rect.width().min(rect.height()) as f64 - 120.0).max(50.0);
+        self.zoom = (room / (span * TILE)).log2().clamp(MIN_ZOOM, 15.0);
+    }
+
+    /// Zooms by `steps` (powers of two) keeping the world point under `at` where it is.
+    fn zoom_at(&mut self, rect: Rect, at: Pos2, steps: f64) {
+        let before = self.to_world(rect, at);
+        self.zoom = (self.zoom + steps).clamp(MIN_ZOOM, MAX_ZOOM);
+        let s = self.scale();
+        self.center = [
+            before[0] - (at.x - rect.center().x) as f64 / s,
+            before[1] - (at.y - rect.center().y) as f64 / s,
+        ];
+        self.clamp();
+    }
+
+    fn clamp(&mut self) {
+        self.center[0] = self.center[0].clamp(0.0, 1.0);
+        self.center[1] = self.center[1].clamp(0.0, 1.0);
+    }
+}
+
+/// One visible item with a position.
+struct Point {
+    /// Index into `v.visible`.
+    index: usize,
+    world: [f64; 2],
+}
+
+pub fn map_ui(
+    ui: &mut egui::Ui,
+    v: &ViewCtx<'_>,
+    state: &mut MapState,
+    thumbs: &mut TextureCache,
+    actions: &mut Vec<Action>,
+) {
+    let (rect, canvas) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+    canvas.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, v.s.map_area));
+    let (mut camera, mut place) = (Vec::new(), Vec::new());
+    for (index, &i) in v.visible.iter().enumerate() {
+        if let Some((at, source)) = v.items[i].position() {
+            let p = Point {
+                index,
+                world: geo::to_world(at),
+            };
+            match source {
+                Source::Camera => camera.push(p),
+                Source::Place => place.push(p),
+            }
+        }
+    }
+    if !state.moved && state.fitted != Some(v.generation) {
+        let all: Vec<[f64; 2]> = camera.iter().chain(&place).map(|p| p.world).collect();
+        state.fit(rect, &all);
+        state.fitted = Some(v.generation);
+    }
+    interact(ui, rect, &canvas, state, &camera, &place, actions);
+
+    let painter = ui.painter_at(rect);
+    let dark = ui.visuals().dark_mode;
+    let sea = if dark {
+        Color32::from_rgb(22, 30, 40)
+    } else {
+        Color32::from_rgb(226, 236, 244)
+    };
+    painter.rect_filled(rect, 0.0, sea);
+    paint_basemap(&painter, rect, state, dark);
+    paint_place_radii(&painter, rect, v, state, &place);
+
+    let selected_color = ui.visuals().selection.bg_fill;
+    for (points, source) in [(&place, Source::Place), (&camera, Source::Camera)] {
+        markers(
+            ui,
+            &painter,
+            rect,
+            v,
+            state,
+            points,
+            source,
+            selected_color,
+            thumbs,
+            actions,
+        );
+    }
+    if let (Some(from), Some(to)) = (state.boxing, canvas.hover_pos()) {
+        let r = Rect::from_two_pos(from, to);
+        painter.rect_filled(r, 0.0, selected_color.gamma_multiply(0.15));
+        painter.rect_stroke(
+            r,
+            0.0,
+            Stroke::new(1.0, selected_color),
+            egui::StrokeKind::Inside,
+        );
+    }
+    paint_scale_bar(&painter, rect, state, ui.visuals().text_color());
+    paint_legend(&painter, rect, v, ui.visuals());
+    if camera.is_empty() && place.is_empty() {
+        painter.text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            v.s.map_nothing_located,
+            egui::FontId::proportional(15.0),
+            ui.visuals().text_color(),
+        );
+    }
+    let fit = Rect::from_min_size(rect.right_top() + vec2(-110.0, 8.0), vec2(100.0, 24.0));
+    if ui.put(fit, egui::Button::new(v.s.map_fit)).clicked() {
+        state.moved = false;
+        state.fitted = None;
+    }
+}
+
+/// Pan, zoom and box selection on the empty map.
+fn interact(
+    ui: &egui::Ui,
+    rect: Rect,
+    canvas: &egui::Response,
+    state: &mut MapState,
+    camera: &[Point],
+    place: &[Point],
+    actions: &mut Vec<Action>,
+) {
+    let (shift, command, press) = ui.input(|i| {
+        (
+            i.modifiers.shift,
+            i.modifiers.command,
+            i.pointer.press_origin(),
+        )
+    });
+    if canvas.drag_started() && (shift || canvas.dragged_by(egui::PointerButton::Secondary)) {
+        state.boxing = press.or(canvas.interact_pointer_pos());
+    }
+    if let Some(from) = state.boxing {
+        if canvas.drag_stopped() || !canvas.dragged() {
+            let to = canvas
+                .interact_pointer_pos()
+                .or(canvas.hover_pos())
+                .unwrap_or(from);
+            let r = Rect::from_two_pos(from, to);
+            let indices: Vec<usize> = camera
+                .iter()
+                .chain(place)
+                .filter(|p| r.contains(state.to_screen(rect, p.world)))
+                .map(|p| p.index)
+                .collect();
+            actions.push(Action::SelectMany {
+                indices,
+                add: command,
+            });
+            state.boxing = None;
+        }
+    } else if canvas.dragged_by(egui::PointerButton::Primary) {
+        let d = canvas.drag_delta();
+        if d != egui::Vec2::ZERO {
+            let s = state.scale();
+            state.center[0] -= d.x as f64 / s;
+            state.center[1] -= d.y as f64 / s;
+            state.clamp();
+            state.moved = true;
+        }
+    }
+    if let Some(at) = canvas.hover_pos() {
+        let (scroll, pinch) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));
+        let steps = scroll as f64 / 240.0 + (pinch as f64).log2();
+        if steps != 0.0 {
+            state.zoom_at(rect, at, steps);
+            state.moved = true;
+        }
+    }
+    if canvas.double_clicked()
+        && let Some(at) = canvas.interact_pointer_pos()
+    {
+        state.zoom_at(rect, at, 1.0);
+        state.moved = true;
+    }
+}
+
+fn paint_basemap(painter: &egui::Painter, rect: Rect, state: &MapState, dark: bool) {
+    let Some(map) = basemap::if_ready() else {
+        painter
+            .ctx()
+            .request_repaint_after(std::time::Duration::from_millis(50));
+        return;
+    };
+    let (lo, hi) = (
+        state.to_world(rect, rect.min),
+        state.to_world(rect, rect.max),
+    );
+    let coast = Stroke::new(
+        1.2,
+        if dark {
+            Color32::from_rgb(150, 165, 150)
+        } else {
+            Color32::from_rgb(90, 110, 90)
+        },
+    );
+    let border = Stroke::new(
+        0.8,
+        if dark {
+            Color32::from_rgb(120, 110, 140)
+        } else {
+            Color32::from_rgb(150, 130, 160)
+        },
+    );
+    for line in &map.lines {
+        if (line.max[0] as f64) < lo[0]
+            || (line.min[0] as f64) > hi[0]
+            || (line.max[1] as f64) < lo[1]
+            || (line.min[1] as f64) > hi[1]
+        {
+            continue;
+        }
+        let mut pts: Vec<Pos2> = Vec::with_capacity(line.points.len());
+        for p in &line.points {
+            let s = state.to_screen(rect, [p[0] as f64, p[1] as f64]);
+            // Points closer than a pixel add nothing but cost.
+            if pts.last().is_none_or(|l: &Pos2| l.distance_sq(s) >= 1.0) {
+                pts.push(s);
+            }
+        }
+        if pts.len() >= 2 {
+            let stroke = match line.kind {
+                LineKind::Coast => coast,
+                LineKind::Border => border,
+            };
+            painter.add(egui::Shape::line(pts, stroke));
+        }
+    }
+    if state.zoom >= 2.5 {
+        let color = if dark {
+            Color32::from_gray(190)
+        } else {
+            Color32::from_gray(60)
+        };
+        for city in &map.cities {
+            let p = state.to_screen(rect, city.world);
+            if !rect.contains(p) {
+                continue;
+            }
+            painter.circle_filled(p, 2.5, color);
+            if state.zoom >= 4.0 {
+                painter.text(
+                    p + vec2(5.0, -2.0),
+                    egui::Align2::LEFT_BOTTOM,
+                    &city.name,
+                    egui::FontId::proportional(11.0),
+                    color,
+                );
+            }
+        }
+    }
+}
+
+/// A faint circle of each located place's radius, once it is large enough to see: a camera
+/// point outside it is what `place-mismatch` means.
+fn paint_place_radii(
+    painter: &egui::Painter,
+    rect: Rect,
+    v: &ViewCtx<'_>,
+    state: &MapState,
+    place: &[Point],
+) {
+    let mut seen = std::collections::HashSet::new();
+    for p in place {
+        let item = &v.items[v.visible[p.index]];
+        let Some(pid) = item.place_id else { continue };
+        if !seen.insert(pid) {
+            continue;
+        }
+        let radius_m = v
+            .places
+            .iter()
+            .find(|n| n.id == pid)
+            .and_then(|n| n.radius_m)
+            .unwrap_or(geo::DEFAULT_PLACE_RADIUS_M);
+        let lat = item.place_at.map_or(0.0, |a| a.lat);
+        let px = radius_m / (EQUATOR_M * lat.to_radians().cos()) * state.scale();
+        if (10.0..20_000.0).contains(&px) {
+            let c = state.to_screen(rect, p.world);
+            painter.circle(
+                c,
+                px as f32,
+                PLACE.gamma_multiply(0.08),
+                Stroke::new(1.0, PLACE.gamma_multiply(0.5)),
+            );
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn markers(
+    ui: &mut egui::Ui,
+    painter: &egui::Painter,
+    rect: Rect,
+    v: &ViewCtx<'_>,
+    state: &MapState,
+    points: &[Point],
+    source: Source,
+    selected_color: Color32,
+    thumbs: &mut TextureCache,
+    actions: &mut Vec<Action>,
+) {
+    let s = state.scale();
+    let plane: Vec<[f64; 2]> = points
+        .iter()
+        .map(|p| [p.world[0] * s, p.world[1] * s])
+        .collect();
+    let color = match source {
+        Source::Camera => CAMERA,
+        Source::Place => PLACE,
+    };
+    for cluster in geo::cluster(&plane, CELL_PX) {
+        let at = state.to_screen(rect, [cluster.at[0] / s, cluster.at[1] / s]);
+        if !rect.expand(20.0).contains(at) {
+            continue;
+        }
+        let members: Vec<usize> = cluster.members.iter().map(|&m| points[m].index).collect();
+        let n = members.len();
+        let first = &v.items[v.visible[members[0]]];
+        let selected = members
+            .iter()
+            .any(|&m| v.selection.ids.contains(&v.items[v.visible[m]].id));
+        let r = if n == 1 {
+            6.0
+        } else {
+            9.0 + 3.0 * (n as f32).log10()
+        };
+        let label = if n == 1 {
+            first
+                .caption
+                .clone()
+                .unwrap_or_else(|| first.original_name.clone())
+        } else {
+            format!("{n} {}", v.s.map_items)
+        };
+        let kind = match source {
+            Source::Camera => 0u8,
+            Source::Place => 1,
+        };
+        let resp = ui.interact(
+            Rect::from_center_size(at, vec2(2.0 * r + 6.0, 2.0 * r + 6.0)),
+            ui.make_persistent_id(("map-marker", kind, first.id, n)),
+            Sense::click(),
+        );
+        resp.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, &label));
+        let outline = if selected {
+            Stroke::new(3.0, selected_color)
+        } else if resp.hovered() {
+            Stroke::new(2.0, Color32::WHITE)
+        } else {
+            Stroke::new(1.5, Color32::from_black_alpha(160))
+        };
+        match source {
+            Source::Camera => {
+                painter.circle(at, r, color, outline);
+            }
+            Source::Place => {
+                let d = r * 1.25;
+                painter.add(egui::Shape::convex_polygon(
+                    vec![
+                        at + vec2(0.0, -d),
+                        at + vec2(d, 0.0),
+                        at + vec2(0.0, d),
+                        at + vec2(-d, 0.0),
+                    ],
+                    color,
+                    outline,
+                ));
+            }
+        }
+        if n > 1 {
+            painter.text(
+                at,
+                egui::Align2::CENTER_CENTER,
+                n.to_string(),
+                egui::FontId::proportional(11.0),
+                Color32::WHITE,
+            );
+        }
+        let resp = resp.on_hover_ui(|ui| {
+            if first.has_preview
+                && let Lookup::Ready(tex) =
+                    thumbs.get(&first.sha256, || v.library.thumb_path(&first.sha256))
+            {
+                let (r, _) = ui.allocate_exact_size(vec2(160.0, 120.0), Sense::hover());
+                paint_fitted(ui.painter(), tex, r);
+            }
+            let last = &v.items[v.visible[*members.last().expect("a cluster has members")]];
+            let first_date = crate::view::date_label(first, v.s);
+            let last_date = crate::view::date_label(last, v.s);
+            if n == 1 || first_date == last_date {
+                ui.strong(first_date);
+            } else {
+                ui.strong(format!("{first_date} — {last_date}"));
+            }
+            ui.label(&label);
+            let claim = match source {
+                Source::Camera => v.s.map_camera,
+                Source::Place => v.s.map_place,
+            };
+            match (source, &first.place) {
+                (Source::Place, Some(place)) => ui.weak(format!("{claim}: {place}")),
+                _ => ui.weak(claim),
+            };
+        });
+        if resp.clicked() {
+            let m = ui.input(|i| i.modifiers);
+            if n == 1 {
+                let mode = if m.command {
+                    SelectMode::Toggle
+                } else {
+                    SelectMode::Replace
+                };
+                actions.push(Action::Select {
+                    index: members[0],
+                    mode,
+                });
+            } else {
+                actions.push(Action::SelectMany {
+                    indices: members,
+                    add: m.command,
+                });
+            }
+        }
+    }
+}
+
+fn paint_scale_bar(painter: &egui::Painter, rect: Rect, state: &MapState, color: Color32) {
+    let lat = geo::from_world(state.center).lat;
+    let m_per_px = EQUATOR_M * lat.to_radians().cos() / state.scale();
+    let target = m_per_px * 120.0;
+    let pow = 10f64.powf(target.log10().floor());
+    let nice = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|k| k * pow)
+        .rfind(|&x| x <= target)
+        .unwrap_or(pow);
+    let px = (nice / m_per_px) as f32;
+    let y = rect.max.y - 14.0;
+    let x1 = rect.max.x - 16.0;
+    let x0 = x1 - px;
+    let stroke = Stroke::new(2.0, color);
+    painter.line_segment([pos2(x0, y), pos2(x1, y)], stroke);
+    painter.line_segment([pos2(x0, y - 5.0), pos2(x0, y)], stroke);
+    painter.line_segment([pos2(x1, y - 5.0), pos2(x1, y)], stroke);
+    let text = if nice >= 1000.0 {
+        format!("{} km", nice / 1000.0)
+    } else {
+        format!("{nice} m")
+    };
+    painter.text(
+        pos2((x0 + x1) / 2.0, y - 4.0),
+        egui::Align2::CENTER_BOTTOM,
+        text,
+        egui::FontId::proportional(11.0),
+        color,
+    );
+}
+
+fn paint_legend(painter: &egui::Painter, rect: Rect, v: &ViewCtx<'_>, visuals: &egui::Visuals) {
+    let font = egui::FontId::proportional(12.0);
+    let text = visuals.text_color();
+    let x = rect.min.x + 12.0;
+    let mut y = rect.max.y - 58.0;
+    let bg = Rect::from_min_max(
+        pos2(rect.min.x + 4.0, y - 12.0),
+        pos2(x + 470.0, rect.max.y - 4.0),
+    );
+    painter.rect_filled(bg, 4.0, visuals.panel_fill.gamma_multiply(0.85));
+    painter.circle(
+        pos2(x + 6.0, y),
+        6.0,
+        CAMERA,
+        Stroke::new(1.5, Color32::from_black_alpha(160)),
+    );
+    painter.text(
+        pos2(x + 18.0, y),
+        egui::Align2::LEFT_CENTER,
+        v.s.map_camera,
+        font.clone(),
+        text,
+    );
+    y += 18.0;
+    let d = 7.5;
+    let c = pos2(x + 6.0, y);
+    painter.add(egui::Shape::convex_polygon(
+        vec![
+            c + vec2(0.0, -d),
+            c + vec2(d, 0.0),
+            c + vec2(0.0, d),
+            c + vec2(-d, 0.0),
+        ],
+        PLACE,
+        Stroke::new(1.5, Color32::from_black_alpha(160)),
+    ));
+    painter.text(
+        pos2(x + 18.0, y),
+        egui::Align2::LEFT_CENTER,
+        v.s.map_place,
+        font,
+        text,
+    );
+    y += 18.0;
+    painter.text(
+        pos2(x, y),
+        egui::Align2::LEFT_CENTER,
+        v.s.map_basemap_note,
+        egui::FontId::proportional(10.5),
+        visuals.weak_text_color(),
+    );
+}
