@@ -53,11 +53,11 @@ impl Tx<'_> {
         if let Some(id) = self.find(EntityKind::Person, &name)? {
             return Ok(id);
         }
+        let id = self.next_entity_id(EntityKind::Person)?;
         self.conn().execute(
-            "INSERT INTO people (name, created_at) VALUES (?1, ?2)",
-            params![name, now()],
+            "INSERT INTO people (id, name, created_at) VALUES (?1, ?2, ?3)",
+            params![id, name, now()],
         )?;
-        let id = self.conn().last_insert_rowid();
         self.insert_alias(EntityKind::Person, id, &name)?;
         if record == Record::Own {
             self.log(
@@ -95,11 +95,11 @@ impl Tx<'_> {
             parent = Some(match found {
                 Some(id) => id,
                 None => {
+                    let id = self.next_entity_id(EntityKind::Place)?;
                     self.conn().execute(
-                        "INSERT INTO places (name, parent_id, created_at) VALUES (?1, ?2, ?3)",
-                        params![name, parent, now()],
+                        "INSERT INTO places (id, name, parent_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+                        params![id, name, parent, now()],
                     )?;
-                    let id = self.conn().last_insert_rowid();
                     self.insert_alias(EntityKind::Place, id, &name)?;
                     if record == Record::Own {
                         self.log(
@@ -546,5 +546,34 @@ impl EntityKind {
             EntityKind::Person => "person",
             EntityKind::Place => "place",
         }
+    }
+}
+
+impl Tx<'_> {
+    /// The id a new person or place gets: past every id ever given, so a person or place merged
+    /// away keeps its id to itself and an undo of the merge brings it back as it was. SQLite
+    /// would otherwise hand the highest id freed by a merge to the next entity created. The
+    /// high-water mark lives in the settings table.
+    fn next_entity_id(&self, kind: EntityKind) -> Result<i64> {
+        let (key, sql) = match kind {
+            EntityKind::Person => ("people_last_id", "SELECT coalesce(max(id), 0) FROM people"),
+            EntityKind::Place => ("places_last_id", "SELECT coalesce(max(id), 0) FROM places"),
+        };
+        let max: i64 = self.conn().query_row(sql, [], |r| r.get(0))?;
+        let high: i64 = self
+            .conn()
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get::<_, String>(0)
+            })
+            .optional()?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let id = max.max(high) + 1;
+        self.conn().execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, id.to_string()],
+        )?;
+        Ok(id)
     }
 }
