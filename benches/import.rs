@@ -1,15 +1,20 @@
-//! Import throughput and memory, against vipsthumbnail on the same photos in the same run.
+//! Import speed against reference tools on the same photos, in the same run.
 //!
 //!     python3 ../shared/bench/make_corpus.py --out /tmp/corpus     # 200 photos, 827 MB
 //!     KADR_BENCH_CORPUS=/tmp/corpus cargo bench --bench import
 //!
-//! Prints medians over `KADR_BENCH_RUNS` (default 3) runs: photos/s and MB/s for a full Kadr
-//! import (read once, SHA-256, EXIF, 256 px thumbnail + 1024 px preview, fsync, SQLite row)
-//! into a fresh library, for `vipsthumbnail --size 256` over the same files on as many
-//! processes as Kadr has workers (when it is installed), their ratio, and the peak resident
-//! memory of this process.
+//! Each round runs, one after the other: a full Kadr import into a fresh library (read once,
+//! SHA-256, EXIF, 256 px thumbnail + inspector preview, copy + fsync, SQLite rows);
+//! `vipsthumbnail --size 256`; the Python pipeline `../shared/bench/pillow_pipeline.py`
+//! (SHA-256 + EXIF + Pillow draft thumbnail + SQLite row); the same Kadr import again (every
+//! file a duplicate: read and hashed whole, nothing written); `openssl dgst -sha256`. Every
+//! reference runs on as many processes as Kadr has workers (one per core); a reference that is
+//! not installed is left out. Prints the median of `KADR_BENCH_RUNS` (default 5) rounds as one
+//! table: figure, Kadr, reference, ratio (Kadr's time over the reference's: below 1 is faster).
+//! `KADR_BENCH_THREADS` sets Kadr's worker count (default: one per core).
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
@@ -21,7 +26,18 @@ fn main() {
     let runs: usize = std::env::var("KADR_BENCH_RUNS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(3);
+        .unwrap_or(5)
+        .max(1);
+    let threads: usize = std::env::var("KADR_BENCH_THREADS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let procs = match threads {
+        0 => std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2),
+        n => n,
+    };
     let files: Vec<PathBuf> = walkdir::WalkDir::new(&corpus)
         .sort_by_file_name()
         .into_iter()
@@ -33,74 +49,135 @@ fn main() {
         .iter()
         .map(|f| f.metadata().map(|m| m.len()).unwrap_or(0))
         .sum();
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2);
     println!(
-        "corpus: {} files, {:.0} MB, {threads} cores, {runs} runs each",
+        "corpus: {} files, {:.0} MB; {procs} processes/workers; median of {runs} alternating rounds",
         files.len(),
         bytes as f64 / 1e6
     );
-
-    // Warm the page cache so both sides read from memory.
+    // Warm the page cache so every tool reads from memory.
     for f in &files {
         let _ = std::fs::read(f);
     }
-    let mut kadr = Vec::new();
-    let mut vips = Vec::new();
-    for run in 0..runs {
-        kadr.push(time_kadr(&corpus, files.len()));
-        if let Some(t) = time_vips(&files, threads) {
-            vips.push(t);
+    let work = tempfile::tempdir().unwrap();
+    let list = work.path().join("files.txt");
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    std::fs::write(&list, names.join("\n")).unwrap();
+    let pillow_script =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/pillow_pipeline.py");
+    let have_vips = installed("vipsthumbnail", &["--vips-version"]);
+    let have_openssl = installed("openssl", &["version"]);
+    let have_pillow = pillow_script.is_file() && installed("python3", &["-c", "import PIL"]);
+
+    let mut t = Times::default();
+    for round in 0..runs {
+        let lib_dir = work.path().join(format!("lib{round}"));
+        let lib = kadr::Library::open(&lib_dir).unwrap();
+        let (fresh, imported) = time_kadr(&lib, &corpus, threads);
+        assert_eq!(imported.0 + imported.1 + imported.2, files.len());
+        t.kadr.push(fresh);
+        if have_vips {
+            t.vips.push(time_vips(&files, procs, work.path()));
         }
-        println!(
-            "run {}: kadr {:.2} s{}",
-            run + 1,
-            kadr[run],
-            vips.get(run)
-                .map(|v| format!(", vipsthumbnail {v:.2} s"))
-                .unwrap_or_default()
+        if have_pillow {
+            t.pillow.push(time_pillow(&pillow_script, &list, procs));
+        }
+        let (again, counts) = time_kadr(&lib, &corpus, threads);
+        assert_eq!(counts.0, 0, "a second import finds only duplicates");
+        t.reimport.push(again);
+        if have_openssl {
+            t.openssl.push(time_openssl(&files, procs));
+        }
+        drop(lib);
+        let _ = std::fs::remove_dir_all(&lib_dir);
+        eprintln!(
+            "round {}: import {:.2} s, vips {}, pillow {}, re-import {:.3} s, openssl {}",
+            round + 1,
+            fresh,
+            last(&t.vips),
+            last(&t.pillow),
+            again,
+            last(&t.openssl)
         );
     }
+
     let n = files.len() as f64;
-    let k = median(&mut kadr);
+    let k = median(&t.kadr);
+    let r = median(&t.reimport);
+    println!();
+    println!("| figure | Kadr | reference | ratio |");
+    println!("|---|---|---|---|");
+    let row = |figure: &str, kadr: f64, reference: Option<(&str, f64)>| match reference {
+        Some((name, v)) => println!(
+            "| {figure} | {kadr:.2} s ({:.1} files/s) | {name}: {v:.2} s ({:.1} files/s) | {:.2} |",
+            n / kadr,
+            n / v,
+            kadr / v
+        ),
+        None => println!(
+            "| {figure} | {kadr:.2} s ({:.1} files/s) | not installed | - |",
+            n / kadr
+        ),
+    };
+    let vips = (!t.vips.is_empty()).then(|| (vips_name(procs).leak() as &str, median(&t.vips)));
+    row("fresh import", k, vips);
+    let pillow = (!t.pillow.is_empty())
+        .then(|| (pillow_name(procs).leak() as &str, median(&t.pillow)));
+    row("fresh import", k, pillow);
+    let openssl = (!t.openssl.is_empty())
+        .then(|| (openssl_name(procs).leak() as &str, median(&t.openssl)));
+    row("re-import (all duplicates)", r, openssl);
+    println!();
     println!(
-        "kadr import:            median {:.2} s = {:.1} photos/s, {:.0} MB/s",
-        k,
-        n / k,
-        bytes as f64 / 1e6 / k
+        "targets: fresh import <= 0.80 x vipsthumbnail and <= 1.00 x the Pillow pipeline; re-import <= 1.10 x openssl"
     );
-    if !vips.is_empty() {
-        let v = median(&mut vips);
-        println!(
-            "vipsthumbnail --size 256: median {:.2} s = {:.1} photos/s",
-            v,
-            n / v
-        );
-        println!("ratio kadr/vips (photos/s): {:.2}", v / k);
-    } else {
-        println!("vipsthumbnail not found: install libvips-tools for the reference run");
-    }
     if let Some(rss) = peak_rss_mb() {
-        println!("peak resident memory of the import process: {rss:.0} MB");
+        println!("peak resident memory of this process: {rss:.0} MB");
     }
 }
 
-fn time_kadr(corpus: &Path, expected: usize) -> f64 {
-    let dir = tempfile::tempdir().unwrap();
-    let lib = kadr::Library::open(&dir.path().join("lib")).unwrap();
-    // KADR_BENCH_THREADS: worker threads (default: the importer's own choice).
-    let threads = std::env::var("KADR_BENCH_THREADS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
+#[derive(Default)]
+struct Times {
+    kadr: Vec<f64>,
+    vips: Vec<f64>,
+    pillow: Vec<f64>,
+    reimport: Vec<f64>,
+    openssl: Vec<f64>,
+}
+
+fn vips_name(procs: usize) -> String {
+    format!("vipsthumbnail --size 256, {procs} processes")
+}
+
+fn pillow_name(procs: usize) -> String {
+    format!("pillow_pipeline.py, {procs} processes")
+}
+
+fn openssl_name(procs: usize) -> String {
+    format!("openssl dgst -sha256, {procs} processes")
+}
+
+fn last(v: &[f64]) -> String {
+    v.last()
+        .map(|s| format!("{s:.3} s"))
+        .unwrap_or_else(|| "-".into())
+}
+
+fn installed(program: &str, args: &[&str]) -> bool {
+    Command::new(program)
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Seconds, and (imported, duplicates, failed).
+fn time_kadr(lib: &kadr::Library, corpus: &Path, threads: usize) -> (f64, (usize, usize, usize)) {
     let options = kadr::ingest::ImportOptions {
         actor: "bench".into(),
         threads,
     };
     let start = Instant::now();
     let report = kadr::ingest::import(
-        &lib,
+        lib,
         &[corpus.to_path_buf()],
         &options,
         &AtomicBool::new(false),
@@ -108,40 +185,78 @@ fn time_kadr(corpus: &Path, expected: usize) -> f64 {
     )
     .unwrap();
     let t = start.elapsed().as_secs_f64();
-    assert_eq!(
-        report.imported.len() + report.duplicates.len() + report.failed.len(),
-        expected
-    );
-    t
+    (
+        t,
+        (
+            report.imported.len(),
+            report.duplicates.len(),
+            report.failed.len(),
+        ),
+    )
 }
 
-fn time_vips(files: &[PathBuf], procs: usize) -> Option<f64> {
-    std::process::Command::new("vipsthumbnail")
-        .arg("--vips-version")
-        .output()
-        .ok()?;
-    let out = tempfile::tempdir().unwrap();
+/// Runs one process per chunk of `files` (each given its whole chunk: no per-file start-up
+/// cost), all at once; returns the wall time until the last one ends.
+fn time_chunks(files: &[PathBuf], procs: usize, command: impl Fn(usize, &[PathBuf]) -> Command + Sync) -> f64 {
+    let chunks: Vec<&[PathBuf]> = files.chunks(files.len().div_ceil(procs).max(1)).collect();
     let start = Instant::now();
-    let chunks: Vec<&[PathBuf]> = files.chunks(files.len().div_ceil(procs)).collect();
     std::thread::scope(|s| {
         for (i, chunk) in chunks.iter().enumerate() {
-            let out = out.path().join(i.to_string());
-            std::fs::create_dir_all(&out).unwrap();
+            let command = &command;
             s.spawn(move || {
-                // One process per worker, all its files at once: no per-file start-up cost.
-                let target = format!("{}/%s.jpg", out.display());
-                let _ = std::process::Command::new("vipsthumbnail")
-                    .args(chunk.iter())
-                    .args(["--size", "256", "-o", &target])
-                    .output();
+                let out = command(i, chunk).output().expect("the reference runs");
+                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
             });
         }
     });
-    Some(start.elapsed().as_secs_f64())
+    start.elapsed().as_secs_f64()
 }
 
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+fn time_vips(files: &[PathBuf], procs: usize, work: &Path) -> f64 {
+    let out = work.join("vips");
+    let _ = std::fs::remove_dir_all(&out);
+    for i in 0..procs {
+        std::fs::create_dir_all(out.join(i.to_string())).unwrap();
+    }
+    time_chunks(files, procs, |i, chunk| {
+        let mut c = Command::new("vipsthumbnail");
+        c.args(chunk).args([
+            "--size",
+            "256",
+            "-o",
+            &format!("{}/{i}/%s.jpg", out.display()),
+        ]);
+        c
+    })
+}
+
+fn time_openssl(files: &[PathBuf], procs: usize) -> f64 {
+    time_chunks(files, procs, |_, chunk| {
+        let mut c = Command::new("openssl");
+        c.args(["dgst", "-sha256"]).args(chunk);
+        c
+    })
+}
+
+fn time_pillow(script: &Path, list: &Path, procs: usize) -> f64 {
+    let start = Instant::now();
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(list)
+        .arg(procs.to_string())
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    start.elapsed().as_secs_f64()
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
 }
 

@@ -9,6 +9,10 @@
 use chrono::{Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::Serialize;
 
+mod phrase;
+
+pub use phrase::{ParsedDate, PhraseContext, YearSource, describe, parse_phrase};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Precision {
@@ -152,6 +156,13 @@ impl EventDate {
         Ok(date)
     }
 
+    /// Whether the qualifiers apply to the year alone (`2022?-01-04`, EDTF level 2: the year
+    /// was inferred, the day and month were given), rather than to the whole date.
+    pub fn year_only_qualified(&self) -> bool {
+        let first = self.edtf.split('/').next().unwrap_or("");
+        matches!(first.as_bytes().get(4), Some(b'?' | b'~' | b'%'))
+    }
+
     /// The text form: EDTF, then the part of day if any. `parse(to_text())` gives the same date.
     pub fn to_text(&self) -> String {
         match self.part_of_day {
@@ -286,7 +297,23 @@ fn parse_single(text: &str) -> Result<EventDate, String> {
         Some((d, t)) => (d, Some(t)),
         None => (body, None),
     };
-    let parts: Vec<&str> = date_s.split('-').collect();
+    // EDTF level 2 qualifies one component: a qualifier right after the year or the month
+    // (`2022?-01-04`: the year is a guess, the day and month are not) applies to that component
+    // and those left of it. The flags say the date holds such a guess; the text says where.
+    let mut parts: Vec<&str> = date_s.split('-').collect();
+    let components = parts.len();
+    for (i, part) in parts.iter_mut().enumerate().take(2) {
+        if i + 1 == components {
+            break;
+        }
+        match part.chars().last() {
+            Some('~') => approximate = true,
+            Some('?') => uncertain = true,
+            Some('%') => (approximate, uncertain) = (true, true),
+            _ => continue,
+        }
+        *part = &part[..part.len() - 1];
+    }
     let num = |s: &str, len: usize| -> Option<u32> {
         (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
     };

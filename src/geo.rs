@@ -175,29 +175,48 @@ pub struct Cluster {
     pub members: Vec<usize>,
 }
 
-/// Groups points that lie within `cell` of one another on a grid of that size (screen pixels,
-/// say): each point joins the cluster of its grid cell. Deterministic: clusters come in the
-/// order of their first member. Zooming in makes cells smaller in world terms, so clusters
-/// split.
+/// Groups points into clusters: a point joins the nearest cluster whose first point (its seed)
+/// lies within `cell` of it (screen pixels, say), else it seeds a new one; so two markers are
+/// never drawn closer than `cell`. A grid of `cell`-sized buckets keeps this linear.
+/// Deterministic: clusters come in the order of their seeds. Zooming in makes `cell` smaller
+/// in world terms, so clusters split.
 pub fn cluster(points: &[[f64; 2]], cell: f64) -> Vec<Cluster> {
-    let mut by_cell: std::collections::HashMap<(i64, i64), usize> =
+    let mut seeds: std::collections::HashMap<(i64, i64), Vec<usize>> =
         std::collections::HashMap::new();
     let mut out: Vec<Cluster> = Vec::new();
     let mut sums: Vec<[f64; 2]> = Vec::new();
+    let key = |p: &[f64; 2]| ((p[0] / cell).floor() as i64, (p[1] / cell).floor() as i64);
     for (i, p) in points.iter().enumerate() {
-        let key = ((p[0] / cell).floor() as i64, (p[1] / cell).floor() as i64);
-        let k = *by_cell.entry(key).or_insert_with(|| {
-            out.push(Cluster {
-                at: *p,
-                members: Vec::new(),
-            });
-            sums.push([0.0, 0.0]);
-            out.len() - 1
-        });
-        out[k].members.push(i);
-        sums[k][0] += p[0];
-        sums[k][1] += p[1];
+        let (kx, ky) = key(p);
+        let mut best: Option<(f64, usize)> = None;
+        for dx in -1..=1 {
+            for dy in -1..=1 {
+                for &c in seeds.get(&(kx + dx, ky + dy)).into_iter().flatten() {
+                    let seed = out[c].at;
+                    let d = (seed[0] - p[0]).hypot(seed[1] - p[1]);
+                    if d <= cell && best.is_none_or(|(bd, bc)| d < bd || (d == bd && c < bc)) {
+                        best = Some((d, c));
+                    }
+                }
+            }
+        }
+        let c = match best {
+            Some((_, c)) => c,
+            None => {
+                out.push(Cluster {
+                    at: *p,
+                    members: Vec::new(),
+                });
+                sums.push([0.0, 0.0]);
+                seeds.entry((kx, ky)).or_default().push(out.len() - 1);
+                out.len() - 1
+            }
+        };
+        out[c].members.push(i);
+        sums[c][0] += p[0];
+        sums[c][1] += p[1];
     }
+    // Each marker sits at the mean of what it holds.
     for (c, s) in out.iter_mut().zip(&sums) {
         let n = c.members.len() as f64;
         c.at = [s[0] / n, s[1] / n];
@@ -277,5 +296,11 @@ mod tests {
         assert_eq!(big[0].at, [1.5, 1.5]);
         let small = cluster(&pts, 2.0);
         assert_eq!(small.len(), 4);
+        // Close points on either side of a bucket's edge still merge.
+        assert_eq!(cluster(&[[49.0, 0.0], [51.0, 0.0]], 10.0).len(), 1);
+        assert_eq!(
+            cluster(&[[0.0, 0.0], [9.0, 0.0], [18.0, 0.0]], 10.0).len(),
+            2
+        );
     }
 }

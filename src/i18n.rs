@@ -1,5 +1,8 @@
-//! Every string the app shows, per UI language, in one place. Adding Kazakh or Kyrgyz is one
-//! more `Strings` value and one more `Lang` variant.
+//! Every string the app shows, per UI language, in one place: English, Russian, Kazakh
+//! (Cyrillic, as written in Kazakhstan) and Kyrgyz. Adding a language is one more `Strings`
+//! value and one more `Lang` variant; the tests below fail on a string left empty or left in
+//! English. Dates are written as each language writes them (`Strings::day` and friends):
+//! «4 января 2022», «2022 жылғы 4 қаңтар», «2022-жылдын 4-январы».
 
 use chrono::{Datelike, NaiveDate};
 
@@ -8,27 +11,108 @@ pub enum Lang {
     #[default]
     En,
     Ru,
+    Kk,
+    Ky,
 }
 
 impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::En, Lang::Ru];
+    pub const ALL: [Lang; 4] = [Lang::En, Lang::Ru, Lang::Kk, Lang::Ky];
 
     pub fn strings(self) -> &'static Strings {
         match self {
             Lang::En => &EN,
             Lang::Ru => &RU,
+            Lang::Kk => &KK,
+            Lang::Ky => &KY,
         }
     }
 
+    /// The language's name in itself, as the Settings window lists it.
     pub fn name(self) -> &'static str {
         match self {
             Lang::En => "English",
             Lang::Ru => "Русский",
+            Lang::Kk => "Қазақша",
+            Lang::Ky => "Кыргызча",
         }
+    }
+
+    /// The ISO 639-1 code: `en`, `ru`, `kk`, `ky` (`kadr export --lang`, HTML `lang`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ru => "ru",
+            Lang::Kk => "kk",
+            Lang::Ky => "ky",
+        }
+    }
+
+    /// A language code or a POSIX locale name: `kk`, `kk_KZ.UTF-8`, `ru-RU`, `ky_KG@cyrillic`.
+    /// `None` for anything else (`C`, `POSIX`, `de_DE`).
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let lang = code
+            .split(['_', '-', '.', '@'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        Lang::ALL.into_iter().find(|l| l.code() == lang)
+    }
+
+    /// The language of a locale given by its environment, POSIX precedence: the first of
+    /// `LC_ALL`, `LC_MESSAGES`, `LANG` that is set and not empty decides; Kazakh, Kyrgyz and
+    /// Russian locales give their language, every other one English.
+    pub fn from_locale(var: impl Fn(&str) -> Option<String>) -> Lang {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|k| var(k))
+            .find(|v| !v.trim().is_empty())
+            .and_then(|v| Lang::from_code(v.trim()))
+            .unwrap_or(Lang::En)
+    }
+
+    /// The language of this process's locale (the app's language on its first start).
+    pub fn from_system() -> Lang {
+        Lang::from_locale(|k| std::env::var(k).ok())
     }
 }
 
+/// The fixed texts of the HTML chronicle (`kadr export --format html`) that the app itself
+/// does not show; its field labels are the app's own (`Strings::place`, `Strings::people`…).
+#[derive(serde::Serialize)]
+pub struct ReportStrings {
+    /// The title and heading.
+    pub chronicle: &'static str,
+    /// "1 photo", "2 photos", "5 photos": one, few, many (see `Strings::photos`).
+    pub photos: [&'static str; 3],
+    /// "exported 2024-05-01 12:00".
+    pub exported: &'static str,
+    /// "selection: person «Мамай»".
+    pub selection: &'static str,
+    pub no_preview: &'static str,
+    pub no_caption: &'static str,
+    pub captured_exif: &'static str,
+    pub footer: &'static str,
+    pub words: SelectionWords,
+}
+
+/// The words an export's selection is described with: "person «Мамай»; from 2022-01-04".
+#[derive(serde::Serialize)]
+pub struct SelectionWords {
+    pub items: &'static str,
+    pub person: &'static str,
+    pub place: &'static str,
+    pub tag: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub status: &'static str,
+    pub undated: &'static str,
+    pub near: &'static str,
+    pub bbox: &'static str,
+    pub everything: &'static str,
+}
+
 /// The names of the edits the undo and redo labels name ("Undo: caption").
+#[derive(serde::Serialize)]
 pub struct EditNames {
     pub caption: &'static str,
     pub event_date: &'static str,
@@ -47,7 +131,10 @@ pub struct EditNames {
     pub merge: &'static str,
 }
 
+#[derive(serde::Serialize)]
 pub struct Strings {
+    /// Which language these are (how dates are written, plurals).
+    pub lang: Lang,
     pub import: &'static str,
     pub import_files: &'static str,
     pub import_folder: &'static str,
@@ -83,6 +170,9 @@ pub struct Strings {
     pub importing: &'static str,
     pub path_to_import: &'static str,
     pub dialog_unavailable: &'static str,
+    /// The file dialog's filters.
+    pub dialog_photos: &'static str,
+    pub dialog_all_files: &'static str,
     pub caption: &'static str,
     pub event_date: &'static str,
     pub place: &'static str,
@@ -177,6 +267,8 @@ pub struct Strings {
     pub changed_elsewhere: &'static str,
     pub keep_mine: &'static str,
     pub take_theirs: &'static str,
+    /// The HTML report's own texts.
+    pub report: ReportStrings,
 }
 
 impl Strings {
@@ -187,6 +279,7 @@ impl Strings {
 }
 
 pub static EN: Strings = Strings {
+    lang: Lang::En,
     import: "Import…",
     import_files: "Files…",
     import_folder: "Folder…",
@@ -221,6 +314,8 @@ pub static EN: Strings = Strings {
     importing: "Importing",
     path_to_import: "Path to import",
     dialog_unavailable: "No file dialog is available on this system: type a path.",
+    dialog_photos: "Photos",
+    dialog_all_files: "All files",
     caption: "Caption",
     event_date: "Event date",
     place: "Place",
@@ -350,9 +445,33 @@ pub static EN: Strings = Strings {
     changed_elsewhere: "Changed elsewhere while you were editing:",
     keep_mine: "Keep mine",
     take_theirs: "Take theirs",
+    report: ReportStrings {
+        chronicle: "Chronicle",
+        photos: ["photo", "photos", "photos"],
+        exported: "exported",
+        selection: "selection",
+        no_preview: "no preview",
+        no_caption: "no caption",
+        captured_exif: "Captured (EXIF)",
+        footer: "The photos are kept in the Kadr library under their SHA-256; the thumbnails here are for viewing only.",
+        words: SelectionWords {
+            items: "items",
+            person: "person",
+            place: "place",
+            tag: "tag",
+            from: "from",
+            to: "to",
+            status: "status",
+            undated: "undated",
+            near: "within",
+            bbox: "inside",
+            everything: "the whole library",
+        },
+    },
 };
 
 pub static RU: Strings = Strings {
+    lang: Lang::Ru,
     import: "Импорт…",
     import_files: "Файлы…",
     import_folder: "Папка…",
@@ -387,6 +506,8 @@ pub static RU: Strings = Strings {
     importing: "Импорт",
     path_to_import: "Путь для импорта",
     dialog_unavailable: "Системный диалог выбора файлов недоступен: введите путь.",
+    dialog_photos: "Снимки",
+    dialog_all_files: "Все файлы",
     caption: "Подпись",
     event_date: "Дата события",
     place: "Место",
@@ -516,22 +637,482 @@ pub static RU: Strings = Strings {
     changed_elsewhere: "Пока вы правили, значение изменилось:",
     keep_mine: "Оставить моё",
     take_theirs: "Принять новое",
+    report: ReportStrings {
+        chronicle: "Хроника",
+        photos: ["снимок", "снимка", "снимков"],
+        exported: "выгружено",
+        selection: "выборка",
+        no_preview: "нет превью",
+        no_caption: "без подписи",
+        captured_exif: "Снято (EXIF)",
+        footer: "Снимки хранятся в библиотеке Kadr под своими SHA-256; миниатюры здесь только для просмотра.",
+        words: SelectionWords {
+            items: "снимки",
+            person: "человек",
+            place: "место",
+            tag: "ключевое слово",
+            from: "с",
+            to: "по",
+            status: "статус",
+            undated: "без даты",
+            near: "в радиусе",
+            bbox: "в пределах",
+            everything: "вся библиотека",
+        },
+    },
+};
+
+/// Kazakh (Cyrillic, as written in Kazakhstan).
+pub static KK: Strings = Strings {
+    lang: Lang::Kk,
+    import: "Импорттау…",
+    import_files: "Файлдар…",
+    import_folder: "Қалта…",
+    export: "Экспорттау…",
+    export_later: "Таңдалғанды немесе ағымдағы көріністі экспорттау.",
+    search_hint: "Түсініктемелер, адамдар, орындар, кілт сөздер бойынша іздеу",
+    search: "Іздеу",
+    grid: "Тор",
+    timeline: "Хроника",
+    people: "Адамдар",
+    places: "Орындар",
+    keywords: "Кілт сөздер",
+    review_status: "Тексеру",
+    undated: "Күні жоқ",
+    all_items: "Барлық суреттер",
+    clear_filters: "Сүзгілерді тазарту",
+    items: "сурет",
+    selected: "таңдалды",
+    no_selection: "Ештеңе таңдалмаған",
+    n_selected: "сурет таңдалды: өзгерістер бәріне қолданылады",
+    empty_library: "Кітапхана бос. Суреттерді импорттаңыз, терезеге сүйреп әкеліңіз немесе демо-хрониканы жүктеңіз.",
+    load_demo: "Демо-хрониканы жүктеу",
+    loading: "Жүктелуде…",
+    cancel: "Бас тарту",
+    close: "Жабу",
+    imported: "Импортталды",
+    duplicates: "Қайталанатындар (каталогта бар)",
+    failed: "Қателер",
+    no_preview: "Ескертулер (алдын ала көрініс жоқ)",
+    incomplete: "Толық емес файл: сурет аяқталмай тұрып файл бітеді",
+    import_report: "Импорт есебі",
+    importing: "Импортталуда",
+    path_to_import: "Импорттау жолы",
+    dialog_unavailable: "Бұл жүйеде файл таңдау терезесі жоқ: жолды жазыңыз.",
+    dialog_photos: "Суреттер",
+    dialog_all_files: "Барлық файлдар",
+    caption: "Түсініктеме",
+    event_date: "Оқиға күні",
+    place: "Орын",
+    person_add: "Адам қосу",
+    keyword_add: "Кілт сөз қосу",
+    source: "Дереккөз",
+    credit: "Авторы",
+    file_facts: "Файл",
+    captured: "Түсірілген",
+    offset_unknown: "уақыт белдеуі белгісіз",
+    from_xmp: "XMP-ден",
+    from_container: "бейне контейнерінен",
+    duration: "Ұзақтығы",
+    open_in_player: "Жүйелік ойнатқышта ашу",
+    camera: "Камера",
+    gps: "GPS",
+    size: "Өлшемі",
+    format: "Пішімі",
+    pixels: "Пиксельдер",
+    apply: "Қолдану",
+    remove: "Алып тастау",
+    undo: "Болдырмау",
+    redo: "Қайта орындау",
+    edits: EditNames {
+        caption: "түсініктеме",
+        event_date: "оқиға күні",
+        place: "орын",
+        people: "адамдар",
+        keywords: "кілт сөздер",
+        source: "дереккөз",
+        credit: "авторы",
+        review: "тексеру",
+        notes: "ескертпе",
+        do_not_publish: "«жарияламау»",
+        redactions: "жасырылған аймақ",
+        several: "түзету",
+        rename: "атауын өзгерту",
+        merge: "біріктіру",
+    },
+    use_capture_time: "Түсірілген уақытты алу",
+    approximate: "шамамен (~)",
+    uncertain: "нақты емес (?)",
+    date_none: "Күні жоқ",
+    date_exact: "Нақты уақыт",
+    date_day: "Күн",
+    date_part: "Тәулік бөлігі",
+    date_month: "Ай",
+    date_year: "Жыл",
+    date_interval: "Аралық",
+    from: "Басы",
+    to: "Соңы",
+    // Morning is таңертең (таң alone is dawn); the others are the plain nouns, as in «· кеш».
+    parts: ["таңертең", "күндіз", "кеш", "түн"],
+    settings: "Баптаулар",
+    language: "Тіл",
+    user_name: "Атыңыз (өзгерістер тарихы үшін)",
+    zoom: "Нобай өлшемі",
+    range: "Кезең",
+    clear_range: "Кезеңді тазарту",
+    edit_many: "Түзету",
+    statuses: ["тексерілмеген", "расталған", "дерек керек", "қабылданбаған"],
+    months_nominative: [
+        "қаңтар",
+        "ақпан",
+        "наурыз",
+        "сәуір",
+        "мамыр",
+        "маусым",
+        "шілде",
+        "тамыз",
+        "қыркүйек",
+        "қазан",
+        "қараша",
+        "желтоқсан",
+    ],
+    // After a day number Kazakh keeps the nominative: «4 қаңтар».
+    months_genitive: [
+        "қаңтар",
+        "ақпан",
+        "наурыз",
+        "сәуір",
+        "мамыр",
+        "маусым",
+        "шілде",
+        "тамыз",
+        "қыркүйек",
+        "қазан",
+        "қараша",
+        "желтоқсан",
+    ],
+    placeholder_note: "уақытша сурет",
+    create_new: "жаңа",
+    review: "Тексеру",
+    map: "Карта",
+    map_camera: "камера GPS-і",
+    map_place: "белгіленген орын",
+    map_nothing_located: "Көрсетілген суреттердің ешқайсысының орны белгісіз: камера GPS-і де, координаттары бар орын да жоқ.",
+    map_basemap_note: "Негізгі карта: Natural Earth 1:50m; қалалар шамамен. Желіден ештеңе жүктелмейді.",
+    map_fit: "Барлығын көрсету",
+    map_area: "Карта аумағы (сүйреу жылжытады, дөңгелек масштабтайды, Shift+сүйреу немесе оң батырма белгілейді)",
+    map_items: "сурет",
+    review_hint: "1 тексерілмеген · 2 расталған · 3 дерек керек · 4 қабылданбаған (және келесі) · N ескертпе · бағыттауыштар",
+    history: "Тарих",
+    notes: "Ескертпелер",
+    add_note: "Ескертпе қосу",
+    do_not_publish: "Жарияламау",
+    verify_originals: "Түпнұсқаларды тексеру",
+    verifying: "Түпнұсқалар тексерілуде",
+    fixity_intact: "Барлық түпнұсқа бүтін",
+    damaged: "Бүлінген (мазмұны SHA-256-пен сәйкес келмейді)",
+    missing: "Жоқ",
+    unreadable: "Оқылмайды (файл бар, бірақ оқу мүмкін емес)",
+    redact: "Аймақтарды жасыру",
+    redact_hint: "Беттерді немесе бейджиктерді белгілеңіз: жариялауға арналған көшірмелерде бұл аймақтар боялады. Esc — шығу.",
+    clear_redactions: "Барлық аймақты алып тастау",
+    redactions: "Жасырылған аймақтар",
+    export_bag: "Дәлелдер пакеті (BagIt)",
+    export_html: "HTML-хроника",
+    export_publish: "Жариялауға арналған көшірмелер",
+    current_view: "ағымдағы көрініс",
+    output_folder: "Қалта",
+    choose: "Таңдау…",
+    replace_folder: "Бос емес қалтаны ауыстыру",
+    include_do_not_publish: "«Жарияламау» белгісі бар суреттерді қосу",
+    export_now: "Экспорттау",
+    conflicts: "Біріктіру қайшылықтары (осы кітапхананың мәні қалдырылды, пакеттегі мән — ескертпеде)",
+    merged: "Пакеттерден алынған каталог деректері",
+    n_different: "— әртүрлі мән: {} —",
+    changed_elsewhere: "Сіз түзетіп жатқанда мән өзгерді:",
+    keep_mine: "Менікін қалдыру",
+    take_theirs: "Жаңасын қабылдау",
+    report: ReportStrings {
+        chronicle: "Хроника",
+        photos: ["сурет", "сурет", "сурет"],
+        exported: "экспортталды",
+        selection: "іріктеме",
+        no_preview: "алдын ала көрініс жоқ",
+        no_caption: "түсініктеме жоқ",
+        captured_exif: "Түсірілген (EXIF)",
+        footer: "Суреттер Kadr кітапханасында өз SHA-256 хэші бойынша сақталады; мұндағы нобайлар тек қарауға арналған.",
+        words: SelectionWords {
+            items: "суреттер",
+            person: "адам",
+            place: "орын",
+            tag: "кілт сөз",
+            from: "басы",
+            to: "соңы",
+            status: "мәртебе",
+            undated: "күні жоқ",
+            near: "радиусы",
+            bbox: "аумағы",
+            everything: "бүкіл кітапхана",
+        },
+    },
+};
+
+/// Kyrgyz.
+pub static KY: Strings = Strings {
+    lang: Lang::Ky,
+    import: "Импорттоо…",
+    import_files: "Файлдар…",
+    import_folder: "Папка…",
+    export: "Экспорттоо…",
+    export_later: "Тандалганды же учурдагы көрүнүштү экспорттоо.",
+    search_hint: "Түшүндүрмөлөр, адамдар, жерлер, ачкыч сөздөр боюнча издөө",
+    search: "Издөө",
+    grid: "Тор",
+    timeline: "Хроника",
+    people: "Адамдар",
+    places: "Жерлер",
+    keywords: "Ачкыч сөздөр",
+    review_status: "Текшерүү",
+    undated: "Датасы жок",
+    all_items: "Бардык сүрөттөр",
+    clear_filters: "Чыпкаларды тазалоо",
+    items: "сүрөт",
+    selected: "тандалды",
+    no_selection: "Эч нерсе тандалган жок",
+    n_selected: "сүрөт тандалды: өзгөртүүлөр баарына колдонулат",
+    empty_library: "Китепкана бош. Сүрөттөрдү импорттоңуз, терезеге сүйрөп келиңиз же демо-хрониканы жүктөңүз.",
+    load_demo: "Демо-хрониканы жүктөө",
+    loading: "Жүктөлүүдө…",
+    cancel: "Жокко чыгаруу",
+    close: "Жабуу",
+    imported: "Импорттолду",
+    duplicates: "Кайталанмалар (каталогдо бар)",
+    failed: "Каталар",
+    no_preview: "Эскертүүлөр (алдын ала көрүү жок)",
+    incomplete: "Толук эмес файл: сүрөт бүтө электе файл бүтөт",
+    import_report: "Импорт боюнча отчёт",
+    importing: "Импорттолууда",
+    path_to_import: "Импорттоо жолу",
+    dialog_unavailable: "Бул системада файл тандоо терезеси жок: жолду жазыңыз.",
+    dialog_photos: "Сүрөттөр",
+    dialog_all_files: "Бардык файлдар",
+    caption: "Түшүндүрмө",
+    event_date: "Окуянын датасы",
+    place: "Жер",
+    person_add: "Адам кошуу",
+    keyword_add: "Ачкыч сөз кошуу",
+    source: "Булак",
+    credit: "Автору",
+    file_facts: "Файл",
+    captured: "Тартылган",
+    offset_unknown: "убакыт алкагы белгисиз",
+    from_xmp: "XMP'ден",
+    from_container: "видео контейнеринен",
+    duration: "Узактыгы",
+    open_in_player: "Системалык ойноткучта ачуу",
+    camera: "Камера",
+    gps: "GPS",
+    size: "Өлчөмү",
+    format: "Формат",
+    pixels: "Пикселдер",
+    apply: "Колдонуу",
+    remove: "Алып салуу",
+    undo: "Артка кайтаруу",
+    redo: "Кайра аткаруу",
+    edits: EditNames {
+        caption: "түшүндүрмө",
+        event_date: "окуянын датасы",
+        place: "жер",
+        people: "адамдар",
+        keywords: "ачкыч сөздөр",
+        source: "булак",
+        credit: "автор",
+        review: "текшерүү",
+        notes: "эскертме",
+        do_not_publish: "«жарыяланбасын»",
+        redactions: "жашырылган аймак",
+        several: "оңдоо",
+        rename: "атын өзгөртүү",
+        merge: "бириктирүү",
+    },
+    use_capture_time: "Тартылган убакытты алуу",
+    approximate: "болжол менен (~)",
+    uncertain: "так эмес (?)",
+    date_none: "Датасы жок",
+    date_exact: "Так убакыт",
+    date_day: "Күн",
+    date_part: "Күндүн бөлүгү",
+    date_month: "Ай",
+    date_year: "Жыл",
+    date_interval: "Аралык",
+    from: "Башы",
+    to: "Аягы",
+    // The adverbial forms, as in «2022-жылдын 4-январы · кечинде».
+    parts: ["эртең менен", "күндүз", "кечинде", "түнкүсүн"],
+    settings: "Жөндөөлөр",
+    language: "Тил",
+    user_name: "Атыңыз (өзгөртүүлөр тарыхы үчүн)",
+    zoom: "Кичи сүрөттүн өлчөмү",
+    range: "Мезгил",
+    clear_range: "Мезгилди тазалоо",
+    edit_many: "Оңдоо",
+    statuses: [
+        "текшерилген эмес",
+        "ырасталган",
+        "маалымат керек",
+        "четке кагылган",
+    ],
+    months_nominative: [
+        "январь",
+        "февраль",
+        "март",
+        "апрель",
+        "май",
+        "июнь",
+        "июль",
+        "август",
+        "сентябрь",
+        "октябрь",
+        "ноябрь",
+        "декабрь",
+    ],
+    // After «2022-жылдын» and a day number the month takes the possessive ending, by the
+    // last vowel of its stem (the soft sign dropped): -ы after а, -и after е, -у after у.
+    months_genitive: [
+        "январы",
+        "февралы",
+        "марты",
+        "апрели",
+        "майы",
+        "июну",
+        "июлу",
+        "августу",
+        "сентябры",
+        "октябры",
+        "ноябры",
+        "декабры",
+    ],
+    placeholder_note: "убактылуу сүрөт",
+    create_new: "жаңы",
+    review: "Текшерүү",
+    map: "Карта",
+    map_camera: "камеранын GPS'и",
+    map_place: "белгиленген жер",
+    map_nothing_located: "Көрсөтүлгөн сүрөттөрдүн биринин да жайгашкан жери белгисиз: камеранын GPS'и да, координаттары бар жер да жок.",
+    map_basemap_note: "Негизги карта: Natural Earth 1:50m; шаарлар болжолдуу. Тармактан эч нерсе жүктөлбөйт.",
+    map_fit: "Баарын көрсөтүү",
+    map_area: "Картанын аймагы (сүйрөө жылдырат, дөңгөлөк масштабдайт, Shift+сүйрөө же оң баскыч белгилейт)",
+    map_items: "сүрөт",
+    review_hint: "1 текшерилген эмес · 2 ырасталган · 3 маалымат керек · 4 четке кагылган (жана кийинки) · N эскертме · жебелер",
+    history: "Тарых",
+    notes: "Эскертмелер",
+    add_note: "Эскертме кошуу",
+    do_not_publish: "Жарыяланбасын",
+    verify_originals: "Түп нускаларды текшерүү",
+    verifying: "Түп нускалар текшерилүүдө",
+    fixity_intact: "Бардык түп нускалар бүтүн",
+    damaged: "Бузулган (мазмуну SHA-256 менен дал келбейт)",
+    missing: "Жок",
+    unreadable: "Окулбайт (файл бар, бирок окууга болбойт)",
+    redact: "Аймактарды жашыруу",
+    redact_hint: "Жүздөрдү же бейдждерди белгилеңиз: жарыялоо үчүн көчүрмөлөрдө бул аймактар боёлот. Esc — чыгуу.",
+    clear_redactions: "Бардык аймактарды алып салуу",
+    redactions: "Жашырылган аймактар",
+    export_bag: "Далилдер пакети (BagIt)",
+    export_html: "HTML-хроника",
+    export_publish: "Жарыялоо үчүн көчүрмөлөр",
+    current_view: "учурдагы көрүнүш",
+    output_folder: "Папка",
+    choose: "Тандоо…",
+    replace_folder: "Бош эмес папканы алмаштыруу",
+    include_do_not_publish: "«Жарыяланбасын» белгиси бар сүрөттөрдү кошуу",
+    export_now: "Экспорттоо",
+    conflicts: "Бириктирүүдөгү карама-каршылыктар (бул китепкананын мааниси калтырылды, пакеттеги мааниси — эскертмеде)",
+    merged: "Пакеттерден алынган каталог маалыматтары",
+    n_different: "— ар түрдүү маани: {} —",
+    changed_elsewhere: "Сиз оңдоп жатканда маани өзгөрдү:",
+    keep_mine: "Меникин калтыруу",
+    take_theirs: "Жаңысын кабыл алуу",
+    report: ReportStrings {
+        chronicle: "Хроника",
+        photos: ["сүрөт", "сүрөт", "сүрөт"],
+        exported: "экспорттолду",
+        selection: "тандоо",
+        no_preview: "алдын ала көрүү жок",
+        no_caption: "түшүндүрмө жок",
+        captured_exif: "Тартылган (EXIF)",
+        footer: "Сүрөттөр Kadr китепканасында өздөрүнүн SHA-256 хэши боюнча сакталат; бул жердеги кичи сүрөттөр көрүү үчүн гана.",
+        words: SelectionWords {
+            items: "сүрөттөр",
+            person: "адам",
+            place: "жер",
+            tag: "ачкыч сөз",
+            from: "башы",
+            to: "аягы",
+            status: "статус",
+            undated: "датасы жок",
+            near: "радиусу",
+            bbox: "аймагы",
+            everything: "бүт китепкана",
+        },
+    },
 };
 
 impl Strings {
-    /// "4 января 2022" / "4 January 2022".
+    /// A day as the language writes it: "4 January 2022", «4 января 2022»,
+    /// «2022 жылғы 4 қаңтар», «2022-жылдын 4-январы».
     pub fn day(&self, d: NaiveDate) -> String {
-        format!(
-            "{} {} {}",
-            d.day(),
-            self.months_genitive[d.month0() as usize],
-            d.year()
-        )
+        let (y, n, m) = (d.year(), d.day(), self.months_genitive[d.month0() as usize]);
+        match self.lang {
+            Lang::En | Lang::Ru => format!("{n} {m} {y}"),
+            Lang::Kk => format!("{y} жылғы {n} {m}"),
+            Lang::Ky => format!("{y}-жылдын {n}-{m}"),
+        }
     }
 
-    /// "январь 2022" / "January 2022".
+    /// A day without its year, as the timeline's axis labels it: "4 January", «4 января»,
+    /// «4 қаңтар», «4-январы».
+    pub fn day_month(&self, d: NaiveDate) -> String {
+        let (n, m) = (d.day(), self.months_genitive[d.month0() as usize]);
+        match self.lang {
+            Lang::Ky => format!("{n}-{m}"),
+            _ => format!("{n} {m}"),
+        }
+    }
+
+    /// A month: "January 2022", «январь 2022», «2022 жылғы қаңтар», «2022-жылдын январы».
     pub fn month(&self, year: i32, month0: u32) -> String {
-        format!("{} {}", self.months_nominative[month0 as usize], year)
+        let m = month0 as usize;
+        match self.lang {
+            Lang::En | Lang::Ru => format!("{} {year}", self.months_nominative[m]),
+            Lang::Kk => format!("{year} жылғы {}", self.months_nominative[m]),
+            Lang::Ky => format!("{year}-жылдын {}", self.months_genitive[m]),
+        }
+    }
+
+    /// A year: "2022" in English and Russian (as before), «2022 жыл», «2022-жыл».
+    pub fn year(&self, year: i32) -> String {
+        match self.lang {
+            Lang::En | Lang::Ru => year.to_string(),
+            Lang::Kk => format!("{year} жыл"),
+            Lang::Ky => format!("{year}-жыл"),
+        }
+    }
+
+    /// The word for `n` photos: "photo"/"photos"; «снимок», «снимка», «снимков»; Kazakh and
+    /// Kyrgyz nouns stay singular after a number («5 сурет», «5 сүрөт»).
+    pub fn photos(&self, n: usize) -> &'static str {
+        let [one, few, many] = self.report.photos;
+        match self.lang {
+            Lang::En if n == 1 => one,
+            Lang::En => few,
+            Lang::Ru => match (n % 10, n % 100) {
+                (1, r) if r != 11 => one,
+                (2..=4, r) if !(12..=14).contains(&r) => few,
+                _ => many,
+            },
+            Lang::Kk | Lang::Ky => one,
+        }
     }
 
     pub fn status(&self, status: &str) -> &'static str {
@@ -547,16 +1128,247 @@ impl Strings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dates::PartOfDay;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
 
     #[test]
     fn russian_months_are_declined() {
-        let d = NaiveDate::from_ymd_opt(2022, 1, 4).unwrap();
+        let d = date(2022, 1, 4);
         assert_eq!(RU.day(d), "4 января 2022");
         assert_eq!(EN.day(d), "4 January 2022");
         assert_eq!(RU.month(2022, 4), "май 2022");
+        assert_eq!(RU.day(date(2022, 5, 15)), "15 мая 2022");
+        assert_eq!(RU.year(2022), "2022");
+        assert_eq!(EN.month(2022, 0), "January 2022");
+    }
+
+    #[test]
+    fn kazakh_dates_put_the_year_first() {
+        let days: Vec<String> = (1..=12).map(|m| KK.day(date(2022, m, 4))).collect();
         assert_eq!(
-            RU.day(NaiveDate::from_ymd_opt(2022, 5, 15).unwrap()),
-            "15 мая 2022"
+            days,
+            [
+                "2022 жылғы 4 қаңтар",
+                "2022 жылғы 4 ақпан",
+                "2022 жылғы 4 наурыз",
+                "2022 жылғы 4 сәуір",
+                "2022 жылғы 4 мамыр",
+                "2022 жылғы 4 маусым",
+                "2022 жылғы 4 шілде",
+                "2022 жылғы 4 тамыз",
+                "2022 жылғы 4 қыркүйек",
+                "2022 жылғы 4 қазан",
+                "2022 жылғы 4 қараша",
+                "2022 жылғы 4 желтоқсан",
+            ]
         );
+        assert_eq!(KK.month(2022, 0), "2022 жылғы қаңтар");
+        assert_eq!(KK.month(2021, 11), "2021 жылғы желтоқсан");
+        assert_eq!(KK.year(2022), "2022 жыл");
+        assert_eq!(KK.day_month(date(2022, 9, 1)), "1 қыркүйек");
+    }
+
+    #[test]
+    fn kyrgyz_months_take_the_possessive_by_vowel_harmony() {
+        let days = [
+            (1, 4, "2022-жылдын 4-январы"),
+            (2, 5, "2022-жылдын 5-февралы"),
+            (3, 8, "2022-жылдын 8-марты"),
+            (4, 1, "2022-жылдын 1-апрели"),
+            (5, 9, "2022-жылдын 9-майы"),
+            (6, 12, "2022-жылдын 12-июну"),
+            (7, 6, "2022-жылдын 6-июлу"),
+            (8, 30, "2022-жылдын 30-августу"),
+            (9, 1, "2022-жылдын 1-сентябры"),
+            (10, 31, "2022-жылдын 31-октябры"),
+            (11, 7, "2022-жылдын 7-ноябры"),
+            (12, 31, "2022-жылдын 31-декабры"),
+        ];
+        for (m, d, want) in days {
+            assert_eq!(KY.day(date(2022, m, d)), want);
+        }
+        assert_eq!(KY.month(2022, 0), "2022-жылдын январы");
+        assert_eq!(KY.month(2022, 3), "2022-жылдын апрели");
+        assert_eq!(KY.month(2022, 5), "2022-жылдын июну");
+        assert_eq!(KY.year(2022), "2022-жыл");
+        assert_eq!(KY.day_month(date(2022, 1, 4)), "4-январы");
+    }
+
+    #[test]
+    fn parts_of_day_in_every_language() {
+        let expect = [
+            (&EN, ["morning", "afternoon", "evening", "night"]),
+            (&RU, ["утро", "день", "вечер", "ночь"]),
+            (&KK, ["таңертең", "күндіз", "кеш", "түн"]),
+            (&KY, ["эртең менен", "күндүз", "кечинде", "түнкүсүн"]),
+        ];
+        for (s, parts) in expect {
+            for (p, want) in [
+                PartOfDay::Morning,
+                PartOfDay::Afternoon,
+                PartOfDay::Evening,
+                PartOfDay::Night,
+            ]
+            .into_iter()
+            .zip(parts)
+            {
+                assert_eq!(s.parts[p as usize], want);
+            }
+        }
+    }
+
+    #[test]
+    fn photo_counts() {
+        let ru: Vec<_> = [1, 2, 5, 11, 12, 21, 22, 25, 111]
+            .iter()
+            .map(|&n| RU.photos(n))
+            .collect();
+        assert_eq!(
+            ru,
+            [
+                "снимок",
+                "снимка",
+                "снимков",
+                "снимков",
+                "снимков",
+                "снимок",
+                "снимка",
+                "снимков",
+                "снимков"
+            ]
+        );
+        assert_eq!([EN.photos(1), EN.photos(2)], ["photo", "photos"]);
+        assert_eq!([KK.photos(1), KK.photos(5)], ["сурет", "сурет"]);
+        assert_eq!([KY.photos(1), KY.photos(5)], ["сүрөт", "сүрөт"]);
+    }
+
+    #[test]
+    fn the_language_comes_from_the_locale() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(Lang::from_locale(env(&[("LANG", "kk_KZ.UTF-8")])), Lang::Kk);
+        assert_eq!(Lang::from_locale(env(&[("LANG", "ky_KG")])), Lang::Ky);
+        assert_eq!(Lang::from_locale(env(&[("LANG", "ru_RU.UTF-8")])), Lang::Ru);
+        assert_eq!(Lang::from_locale(env(&[("LANG", "C.UTF-8")])), Lang::En);
+        assert_eq!(Lang::from_locale(env(&[("LANG", "de_DE")])), Lang::En);
+        assert_eq!(Lang::from_locale(env(&[])), Lang::En);
+        // LC_ALL over LC_MESSAGES over LANG; an empty one does not count.
+        assert_eq!(
+            Lang::from_locale(env(&[("LANG", "ru_RU"), ("LC_MESSAGES", "ky_KG")])),
+            Lang::Ky
+        );
+        assert_eq!(
+            Lang::from_locale(env(&[
+                ("LANG", "ru_RU"),
+                ("LC_MESSAGES", "ky_KG"),
+                ("LC_ALL", "kk_KZ")
+            ])),
+            Lang::Kk
+        );
+        assert_eq!(
+            Lang::from_locale(env(&[("LANG", "ru_RU"), ("LC_ALL", "")])),
+            Lang::Ru
+        );
+        assert_eq!(Lang::from_code("KK"), Some(Lang::Kk));
+        assert_eq!(Lang::from_code("ky-KG"), Some(Lang::Ky));
+        assert_eq!(Lang::from_code("fr"), None);
+        for l in Lang::ALL {
+            assert_eq!(Lang::from_code(l.code()), Some(l));
+            assert_eq!(l.strings().lang, l);
+        }
+    }
+
+    /// Every string of a language as (field path, text), arrays by index.
+    fn leaves(s: &Strings) -> Vec<(String, String)> {
+        fn walk(v: &serde_json::Value, path: String, out: &mut Vec<(String, String)>) {
+            match v {
+                serde_json::Value::String(t) => out.push((path, t.clone())),
+                serde_json::Value::Array(a) => {
+                    for (i, v) in a.iter().enumerate() {
+                        walk(v, format!("{path}[{i}]"), out);
+                    }
+                }
+                serde_json::Value::Object(o) => {
+                    for (k, v) in o {
+                        walk(v, format!("{path}.{k}"), out);
+                    }
+                }
+                other => panic!("{path}: not a string: {other}"),
+            }
+        }
+        let mut out = Vec::new();
+        walk(&serde_json::to_value(s).unwrap(), String::new(), &mut out);
+        out.retain(|(path, _)| path != ".lang");
+        out
+    }
+
+    /// Texts that are the same in every language on purpose: names, formats, units.
+    const SAME_IN_EVERY_LANGUAGE: &[&str] = &["GPS", "SHA-256", "EDTF", "BagIt", "XMP", "HTML"];
+
+    #[test]
+    fn every_string_is_translated() {
+        let en = leaves(&EN);
+        assert!(en.len() > 150, "the walk sees every field: {}", en.len());
+        let mut bad = Vec::new();
+        for lang in Lang::ALL {
+            let s = leaves(lang.strings());
+            let paths =
+                |l: &[(String, String)]| l.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+            assert_eq!(paths(&s), paths(&en), "{lang:?} has the same fields");
+            for ((path, text), (_, english)) in s.iter().zip(&en) {
+                let path = format!("{lang:?}{path}");
+                if text.trim().is_empty() {
+                    bad.push(format!("{path}: empty"));
+                } else if lang != Lang::En
+                    && text == english
+                    && !SAME_IN_EVERY_LANGUAGE.contains(&text.as_str())
+                {
+                    bad.push(format!("{path}: still English ({text:?})"));
+                } else if english.contains("{}") != text.contains("{}") {
+                    bad.push(format!("{path}: the {{}} placeholder ({text:?})"));
+                }
+                // Kazakh and Kyrgyz are written in Cyrillic here: no Latin word is left over
+                // but the names of formats and standards.
+                if matches!(lang, Lang::Kk | Lang::Ky) {
+                    let latin: Vec<&str> = text
+                        .split(|c: char| !c.is_ascii_alphabetic())
+                        .filter(|w| w.len() > 1)
+                        .filter(|w| {
+                            ![
+                                "GPS", "SHA", "XMP", "HTML", "BagIt", "EXIF", "Kadr", "Natural",
+                                "Earth", "Shift", "Esc", "m",
+                            ]
+                            .contains(w)
+                        })
+                        .collect();
+                    if !latin.is_empty() {
+                        bad.push(format!("{path}: Latin words {latin:?} in {text:?}"));
+                    }
+                }
+            }
+        }
+        assert!(bad.is_empty(), "\n{}", bad.join("\n"));
+    }
+
+    #[test]
+    fn kazakh_and_kyrgyz_use_their_own_letters() {
+        // A Kazakh string with Kyrgyz-only ө/ү in a Kazakh word list would be a slip the other
+        // way round too; check the letters each alphabet has and the other lacks.
+        let all = |s: &Strings| leaves(s).into_iter().map(|(_, t)| t).collect::<String>();
+        let (kk, ky) = (all(&KK), all(&KY));
+        for c in ['ә', 'ғ', 'қ', 'ұ', 'һ', 'і'] {
+            assert!(!ky.contains(c), "Kazakh letter {c} in Kyrgyz");
+        }
+        assert!(kk.contains('қ') && kk.contains('і'));
+        assert!(ky.contains('ө') && ky.contains('ү'));
     }
 }

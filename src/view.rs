@@ -146,8 +146,9 @@ pub enum ChronicleRow {
 }
 
 /// Groups `indices` (already in timeline order) under headers the way a photo chronicle reads:
-/// "4 января 2022 · вечер"; month- or year-precision dates under their month or year; undated
-/// items last under their own header.
+/// "4 января 2022 · вечер", «2022 жылғы 4 қаңтар · кеш», «2022-жылдын 4-январы · кечинде»;
+/// month- or year-precision dates under their month or year; undated items last under their own
+/// header.
 pub fn chronicle(items: &[ItemSummary], indices: &[usize], s: &Strings) -> Vec<ChronicleRow> {
     let mut rows = Vec::with_capacity(indices.len() + indices.len() / 4 + 1);
     let mut last: Option<String> = None;
@@ -165,7 +166,7 @@ pub fn chronicle(items: &[ItemSummary], indices: &[usize], s: &Strings) -> Vec<C
 fn header_for(item: &ItemSummary, s: &Strings) -> String {
     if let Some(e) = &item.event {
         let mut h = match e.precision {
-            Precision::Year => e.start.year().to_string(),
+            Precision::Year => s.year(e.start.year()),
             Precision::Month => s.month(e.start.year(), e.start.month0()),
             _ if e.start.date() != e.end.date() && e.part_of_day != Some(PartOfDay::Night) => {
                 format!("{} – {}", s.day(e.start.date()), s.day(e.end.date()))
@@ -338,9 +339,7 @@ pub fn ticks(start: f64, end: f64, max: usize, s: &Strings) -> Vec<(f64, String)
             let label = match unit {
                 TickUnit::Year => cur.year().to_string(),
                 TickUnit::Month => s.month(cur.year(), cur.month0()),
-                TickUnit::Day => {
-                    format!("{} {}", cur.day(), s.months_genitive[cur.month0() as usize])
-                }
+                TickUnit::Day => s.day_month(cur.date()),
                 TickUnit::Hour => format!("{:02}:00", cur.hour()),
             };
             out.push((secs(cur), label));
@@ -361,11 +360,38 @@ pub fn duration_label(seconds: f64) -> String {
     }
 }
 
+/// Where a date phrase typed for item `id` takes a year it does not name from: the item's
+/// capture time, else the nearest dated item in the chronicle (`items` in timeline order). For
+/// an item on the timeline that is its nearest neighbour there (the earlier one on a tie); for
+/// an undated one, which sits after every dated item, the dated item imported closest to it.
+pub fn phrase_context(items: &[ItemSummary], id: i64) -> crate::dates::PhraseContext {
+    let mut context = crate::dates::PhraseContext::default();
+    let Some(at) = items.iter().position(|i| i.id == id) else {
+        return context;
+    };
+    let date_of = |i: &ItemSummary| i.span().map(|(start, _)| start.date());
+    context.capture = items[at].capture.map(|c| c.date());
+    context.neighbour = if date_of(&items[at]).is_some() {
+        (1..items.len()).find_map(|k| {
+            let before = at.checked_sub(k).and_then(|j| date_of(&items[j]));
+            before.or_else(|| items.get(at + k).and_then(date_of))
+        })
+    } else {
+        items
+            .iter()
+            .filter(|i| i.id != id)
+            .filter_map(|i| date_of(i).map(|d| ((i.id - id).abs(), i.id > id, d)))
+            .min_by_key(|&(gap, later, _)| (gap, later))
+            .map(|(_, _, d)| d)
+    };
+    context
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::dates::EventDate;
-    use crate::i18n::{EN, RU};
+    use crate::i18n::{EN, KK, KY, RU};
 
     fn item(id: i64, date: Option<&str>, capture: Option<&str>) -> ItemSummary {
         ItemSummary {
@@ -436,6 +462,54 @@ mod tests {
             ]
         );
         assert_eq!(date_label(&items[3], &EN), "5 January 2022 09:15");
+    }
+
+    #[test]
+    fn chronicle_headers_in_kazakh_and_kyrgyz() {
+        let items = vec![
+            item(1, Some("2022-01-04 evening"), None),
+            item(2, Some("2022-01-05 morning"), None),
+            item(3, Some("2022-01-05 afternoon"), None),
+            item(4, Some("2022-01-05 night"), None),
+            item(5, Some("2022-02"), None),
+            item(6, Some("2023"), None),
+            item(7, None, None),
+        ];
+        let idx: Vec<usize> = (0..items.len()).collect();
+        let headers = |s| {
+            chronicle(&items, &idx, s)
+                .into_iter()
+                .filter_map(|r| match r {
+                    ChronicleRow::Header(h) => Some(h),
+                    ChronicleRow::Item(_) => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            headers(&KK),
+            [
+                "2022 жылғы 4 қаңтар · кеш",
+                "2022 жылғы 5 қаңтар · таңертең",
+                "2022 жылғы 5 қаңтар · күндіз",
+                "2022 жылғы 5 қаңтар · түн",
+                "2022 жылғы ақпан",
+                "2023 жыл",
+                "Күні жоқ",
+            ]
+        );
+        assert_eq!(
+            headers(&KY),
+            [
+                "2022-жылдын 4-январы · кечинде",
+                "2022-жылдын 5-январы · эртең менен",
+                "2022-жылдын 5-январы · күндүз",
+                "2022-жылдын 5-январы · түнкүсүн",
+                "2022-жылдын февралы",
+                "2023-жыл",
+                "Датасы жок",
+            ]
+        );
+        assert_eq!(headers(&RU)[5], "2023");
     }
 
     #[test]
@@ -528,5 +602,31 @@ mod tests {
         assert_eq!(counts.people, [("Жанболат Мамай".to_string(), 1)]);
         assert_eq!(counts.undated, 1);
         assert_eq!(counts.statuses[1], ("verified", 1));
+    }
+
+    #[test]
+    fn a_phrase_takes_its_year_from_the_capture_time_then_the_nearest_dated_neighbour() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        // Timeline order: dated items by date, then undated ones by id.
+        let items = vec![
+            item(1, Some("2019-05-01"), None),
+            item(4, None, Some("2021-03-01T10:00:00")),
+            item(2, Some("2022-01-04"), None),
+            item(3, Some("2023-07-01"), None),
+            item(6, None, None),
+            item(9, None, None),
+        ];
+        let c = phrase_context(&items, 4);
+        assert_eq!((c.capture, c.neighbour), (day(2021, 3, 1), day(2019, 5, 1)));
+        // A dated item without a capture time: its nearest neighbour on the timeline.
+        let c = phrase_context(&items, 2);
+        assert_eq!((c.capture, c.neighbour), (None, day(2021, 3, 1)));
+        let c = phrase_context(&items, 1);
+        assert_eq!(c.neighbour, day(2021, 3, 1));
+        // An undated item: the dated item imported closest to it (by id).
+        assert_eq!(phrase_context(&items, 6).neighbour, day(2021, 3, 1));
+        assert_eq!(phrase_context(&items, 9).neighbour, day(2021, 3, 1));
+        assert_eq!(phrase_context(&items[..1], 1).neighbour, None);
+        assert_eq!(phrase_context(&items, 77), Default::default());
     }
 }

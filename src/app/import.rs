@@ -93,18 +93,19 @@ pub fn import_windows(
         && !st.running
     {
         let (tx, rx) = channel();
+        let (photos, all_files) = (s.dialog_photos, s.dialog_all_files);
         std::thread::spawn(move || {
             let dialog = rfd::FileDialog::new();
             let chosen = match pick {
                 Pick::Files => dialog
                     .add_filter(
-                        "Photos",
+                        photos,
                         &[
                             "jpg", "jpeg", "png", "webp", "tif", "tiff", "gif", "heic", "heif",
                             "dng", "cr2", "cr3", "nef", "arw", "orf", "rw2", "raf",
                         ],
                     )
-                    .add_filter("All files", &["*"])
+                    .add_filter(all_files, &["*"])
                     .pick_files(),
                 Pick::Folder => dialog.pick_folder().map(|f| vec![f]),
             };

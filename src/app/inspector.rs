@@ -35,6 +35,9 @@ pub struct DateEditor {
     pub to: String,
     pub approximate: bool,
     pub uncertain: bool,
+    /// The qualifiers apply to the year alone (`2022?-01-04`: a year inferred from the capture
+    /// time or the neighbours, the day and month as typed).
+    pub year_only: bool,
 }
 
 impl DateEditor {
@@ -42,9 +45,11 @@ impl DateEditor {
         let Some(d) = d else {
             return DateEditor::default();
         };
+        let year_only = d.year_only_qualified() && d.precision != Precision::Year;
         let mut e = DateEditor {
             approximate: d.approximate,
             uncertain: d.uncertain,
+            year_only,
             day: d.start.format("%Y-%m-%d").to_string(),
             month: d.start.format("%Y-%m").to_string(),
             year: d.start.format("%Y").to_string(),
@@ -55,8 +60,15 @@ impl DateEditor {
         let interval = d.edtf.contains('/');
         e.kind = if interval {
             let (a, b) = d.edtf.split_once('/').unwrap();
-            e.from = a.trim_end_matches(['~', '?', '%']).to_string();
-            e.to = b.trim_end_matches(['~', '?', '%']).to_string();
+            let plain = |t: &str| {
+                let t = t.trim_end_matches(['~', '?', '%']);
+                match t.get(4..5) {
+                    Some("~" | "?" | "%") if year_only => format!("{}{}", &t[..4], &t[5..]),
+                    _ => t.to_string(),
+                }
+            };
+            e.from = plain(a);
+            e.to = plain(b);
             DateKind::Interval
         } else {
             match d.precision {
@@ -85,17 +97,27 @@ impl DateEditor {
             (false, true) => "?",
             _ => "",
         };
+        // After the year (`2022?-01-04`) when only the year is in doubt, else after the date.
+        let qualify = |date: &str| match date.get(..4) {
+            Some(year) if self.year_only && date.len() > 4 => format!("{year}{q}{}", &date[4..]),
+            _ => format!("{date}{q}"),
+        };
         let text = match self.kind {
             DateKind::None => return Ok(None),
+            DateKind::Exact if self.year_only => {
+                format!("{}T{}", qualify(self.day.trim()), self.time.trim())
+            }
             DateKind::Exact => format!("{}T{}{q}", self.day.trim(), self.time.trim()),
-            DateKind::Day => format!("{}{q}", self.day.trim()),
+            DateKind::Day => qualify(self.day.trim()),
             DateKind::Part => {
                 let part = self.part.unwrap_or(PartOfDay::Morning);
-                format!("{}{q} {}", self.day.trim(), part.as_str())
+                format!("{} {}", qualify(self.day.trim()), part.as_str())
             }
-            DateKind::Month => format!("{}{q}", self.month.trim()),
+            DateKind::Month => qualify(self.month.trim()),
             DateKind::Year => format!("{}{q}", self.year.trim()),
-            DateKind::Interval => format!("{}{q}/{}{q}", self.from.trim(), self.to.trim()),
+            DateKind::Interval => {
+                format!("{}/{}", qualify(self.from.trim()), qualify(self.to.trim()))
+            }
         };
         // EDTF puts the qualifier on the date, not on a time.
         let text = text.replace(&format!("{q}{q}"), q);
@@ -117,6 +139,8 @@ pub struct InspectorState {
     pub source: FieldEditor<String>,
     pub credit: FieldEditor<String>,
     pub date_error: Option<String>,
+    /// A date typed as said («4 января вечером»): read live, written by Apply.
+    pub date_phrase: String,
 }
 
 impl FieldValue for DateEditor {}
@@ -452,7 +476,7 @@ fn edit_ui(
 
     // Event date.
     ui.add_space(6.0);
-    date_editor_ui(ui, s, st, item, &mut |change| tag(actions, change));
+    date_editor_ui(ui, s, v.items, st, item, &mut |change| tag(actions, change));
 
     // Place, with suggestions from existing places and their aliases.
     ui.add_space(6.0);
@@ -637,10 +661,38 @@ fn place_suggestions(v: &ViewCtx<'_>, typed: &str) -> Vec<(String, Option<String
 fn date_editor_ui(
     ui: &mut egui::Ui,
     s: &crate::i18n::Strings,
+    items: &[crate::catalog::ItemSummary],
     st: &mut InspectorState,
     item: Option<&ItemRow>,
     tag: &mut dyn FnMut(TagChange),
 ) {
+    // A date as people say it, read as it is typed; a year it does not name comes from the
+    // (first) selected item's capture time, else its neighbours in the chronicle.
+    let typed = egui::TextEdit::singleline(&mut st.date_phrase)
+        .hint_text("4 января вечером · 4-қаңтар кешке · Jan 2022")
+        .desired_width(f32::INFINITY);
+    let typed = ui.add(typed);
+    let phrase = st.date_phrase.trim().to_string();
+    let read = (!phrase.is_empty()).then(|| {
+        let context = st
+            .for_ids
+            .first()
+            .map(|id| crate::view::phrase_context(items, *id))
+            .unwrap_or_default();
+        crate::dates::parse_phrase(&phrase, &context)
+    });
+    match &read {
+        Some(Ok(p)) => {
+            ui.label(crate::dates::describe(&p.date, s.lang));
+            ui.weak(format!("→ {}", p.date.to_text()));
+        }
+        Some(Err(e)) => {
+            ui.colored_label(ui.visuals().warn_fg_color, e);
+        }
+        None => {}
+    }
+    let enter =
+        read.is_some() && typed.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
     let d = &mut st.date.value;
     let kinds = [
         (DateKind::None, s.date_none),
@@ -698,8 +750,19 @@ fn date_editor_ui(
     }
     if d.kind != DateKind::None {
         ui.horizontal(|ui| {
-            ui.checkbox(&mut d.approximate, s.approximate);
-            ui.checkbox(&mut d.uncertain, s.uncertain);
+            if d.year_only {
+                ui.checkbox(
+                    &mut d.approximate,
+                    format!("{} ({})", s.approximate, s.date_year),
+                );
+                ui.checkbox(
+                    &mut d.uncertain,
+                    format!("{} ({})", s.uncertain, s.date_year),
+                );
+            } else {
+                ui.checkbox(&mut d.approximate, s.approximate);
+                ui.checkbox(&mut d.uncertain, s.uncertain);
+            }
         });
     }
     if let Some(n) = st.date.mixed_hint() {
@@ -730,7 +793,24 @@ fn date_editor_ui(
         }
     }
     ui.horizontal(|ui| {
-        if ui.button(s.apply).clicked() {
+        let apply = ui.button(s.apply).clicked() || enter;
+        if apply && let Some(Ok(p)) = &read {
+            // The phrase as read; the structured editor shows the result. The phrase itself
+            // goes into the history entry beside the date.
+            st.date_error = None;
+            st.date.take_theirs();
+            st.date.value = DateEditor::from_date(Some(&p.date));
+            if st.date.commit().is_some() {
+                tag(TagChange {
+                    date: Some(Some(p.date.clone())),
+                    date_typed: (!p.edtf).then(|| phrase.clone()),
+                    ..Default::default()
+                });
+            }
+            st.date_phrase.clear();
+        } else if apply && read.is_some() {
+            // The error is shown under the phrase; nothing is written.
+        } else if apply {
             // Written only if it differs from what the selection holds.
             match st.date.value.to_date() {
                 Ok(date) => {
@@ -786,6 +866,11 @@ mod tests {
             "2022-01-04T19:30",
             "2022-01-04T19:30:05",
             "2022-05-15%",
+            "2022?-01-04",
+            "2022?-01-04 night",
+            "2022~-01",
+            "2022?-01-04T19:30",
+            "2022?-01-04/2022?-01-05",
         ] {
             let date = EventDate::parse(text).unwrap();
             let editor = DateEditor::from_date(Some(&date));

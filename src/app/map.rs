@@ -161,8 +161,9 @@ pub fn map_ui(
     paint_place_radii(&painter, rect, v, state, &place);
 
     let selected_color = ui.visuals().selection.bg_fill;
+    let mut zoom_to = None;
     for (points, source) in [(&place, Source::Place), (&camera, Source::Camera)] {
-        markers(
+        zoom_to = zoom_to.or(markers(
             ui,
             &painter,
             rect,
@@ -173,7 +174,12 @@ pub fn map_ui(
             selected_color,
             thumbs,
             actions,
-        );
+        ));
+    }
+    if let Some(at) = zoom_to {
+        // A double-click on a marker zooms in on it.
+        state.zoom_at(rect, at, 2.0);
+        state.moved = true;
     }
     if let (Some(from), Some(to)) = (state.boxing, canvas.hover_pos()) {
         let r = Rect::from_two_pos(from, to);
@@ -370,10 +376,16 @@ fn paint_place_radii(
         let px = radius_m / (EQUATOR_M * lat.to_radians().cos()) * state.scale();
         if (10.0..20_000.0).contains(&px) {
             let c = state.to_screen(rect, p.world);
+            // A large circle is an outline only: filled, it would tint the whole map.
+            let fill = if px < 300.0 {
+                PLACE.gamma_multiply(0.08)
+            } else {
+                Color32::TRANSPARENT
+            };
             painter.circle(
                 c,
                 px as f32,
-                PLACE.gamma_multiply(0.08),
+                fill,
                 Stroke::new(1.0, PLACE.gamma_multiply(0.5)),
             );
         }
@@ -392,7 +404,8 @@ fn markers(
     selected_color: Color32,
     thumbs: &mut TextureCache,
     actions: &mut Vec<Action>,
-) {
+) -> Option<Pos2> {
+    let mut zoom_to = None;
     let s = state.scale();
     let plane: Vec<[f64; 2]> = points
         .iter()
@@ -496,6 +509,9 @@ fn markers(
                 _ => ui.weak(claim),
             };
         });
+        if resp.double_clicked() {
+            zoom_to = Some(at);
+        }
         if resp.clicked() {
             let m = ui.input(|i| i.modifiers);
             if n == 1 {
@@ -516,6 +532,7 @@ fn markers(
             }
         }
     }
+    zoom_to
 }
 
 fn paint_scale_bar(painter: &egui::Painter, rect: Rect, state: &MapState, color: Color32) {

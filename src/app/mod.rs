@@ -49,7 +49,11 @@ pub fn run(library: Library, actor: String) -> eframe::Result {
             let prefs = cc
                 .storage
                 .and_then(|s| eframe::get_value::<Prefs>(s, eframe::APP_KEY))
-                .unwrap_or_default();
+                // First start: the language of the system's locale.
+                .unwrap_or_else(|| Prefs {
+                    lang: Lang::from_system(),
+                    ..Prefs::default()
+                });
             Ok(Box::new(KadrApp::new(&cc.egui_ctx, library, actor, prefs)))
         }),
     )
@@ -709,6 +713,7 @@ impl KadrApp {
                     items: ids.iter().map(|id| id.to_string()).collect(),
                     filter: Default::default(),
                     include_do_not_publish: st.include_do_not_publish,
+                    lang: self.prefs.lang,
                 };
                 self.jobs.export = Some(self.worker.send(Command::Export(Box::new(options))));
             }
@@ -1016,4 +1021,3 @@ mod tests {
         assert!(app.export.running);
     }
 }
-

@@ -119,6 +119,9 @@ pub struct Filter {
 #[derive(Debug, Clone, Default)]
 pub struct TagChange {
     pub date: Option<Option<EventDate>>,
+    /// The phrase the date was typed as («в ночь с 4 на 5 января»), kept in the history entry
+    /// beside what it was read as.
+    pub date_typed: Option<String>,
     pub place: Option<Option<String>>,
     pub caption: Option<Option<String>>,
     pub source: Option<Option<String>>,
@@ -434,6 +437,11 @@ impl Tx<'_> {
             if n > 0 {
                 note("tag_removed", json!(word), json!(null));
             }
+        }
+        if let (Some(typed), Some(serde_json::Value::Object(date))) =
+            (&change.date_typed, changed.get_mut("event_date"))
+        {
+            date.insert("typed".into(), json!(typed));
         }
         if !changed.is_empty() {
             self.log("tag", Some(&sha), serde_json::Value::Object(changed))?;

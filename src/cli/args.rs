@@ -63,7 +63,10 @@ pub enum Command {
     Tag {
         item: String,
         /// EDTF (2022-01-04, 2022-01~, 2022-01-04/2022-01-05, 2022-05-15?) optionally followed
-        /// by a part of day (2022-01-04 evening); "" clears the date.
+        /// by a part of day (2022-01-04 evening), or a phrase in Russian, Kazakh, Kyrgyz or
+        /// English («4 января вечером», «в ночь с 4 на 5 января 2022», «4-қаңтар кешке»,
+        /// "Jan 2022"; a missing year comes from the capture time or the neighbours, marked
+        /// uncertain: 2022?-01-04); "" clears the date.
         #[arg(long, value_parser = parse_optional_date)]
         date: Option<OptionalDate>,
         /// A place name or alias; "Алматы > Площадь Республики" creates it under its parent; "" clears.
@@ -168,6 +171,10 @@ pub enum Command {
         /// With --format publish: publish items marked "do not publish" too.
         #[arg(long)]
         include_do_not_publish: bool,
+        /// With --format html: the chronicle's language (en, ru, kk, ky). Russian by default,
+        /// as before the app had other languages.
+        #[arg(long, default_value = "ru", value_parser = clap::builder::PossibleValuesParser::new(["en", "ru", "kk", "ky"]))]
+        lang: String,
         /// Items (id or SHA-256 prefix); none: every item the filters match.
         #[arg(value_name = "ITEM")]
         items: Vec<String>,
@@ -266,8 +273,15 @@ fn parse_rect(s: &str) -> std::result::Result<[f64; 4], String> {
     }
 }
 
+/// `tag --date`: "" clears the date, EDTF is taken as it is, anything else is a phrase
+/// («4 января вечером»), read once the item is known (its capture time or neighbours give a
+/// year the phrase does not name).
 #[derive(Debug, Clone)]
-pub struct OptionalDate(pub Option<EventDate>);
+pub enum OptionalDate {
+    Clear,
+    Edtf(EventDate),
+    Phrase(String),
+}
 
 fn parse_date(s: &str) -> std::result::Result<EventDate, String> {
     EventDate::parse(s)
@@ -275,9 +289,17 @@ fn parse_date(s: &str) -> std::result::Result<EventDate, String> {
 
 fn parse_optional_date(s: &str) -> std::result::Result<OptionalDate, String> {
     if s.trim().is_empty() {
-        return Ok(OptionalDate(None));
+        return Ok(OptionalDate::Clear);
     }
-    EventDate::parse(s).map(|d| OptionalDate(Some(d)))
+    if let Ok(d) = EventDate::parse(s) {
+        return Ok(OptionalDate::Edtf(d));
+    }
+    // Words it does not understand are a usage error here; the year comes with the item.
+    let any_year = crate::dates::PhraseContext {
+        capture: chrono::NaiveDate::from_ymd_opt(2000, 6, 15),
+        neighbour: None,
+    };
+    crate::dates::parse_phrase(s, &any_year).map(|_| OptionalDate::Phrase(s.trim().to_string()))
 }
 
 /// What `kadr person` and `kadr place` do.

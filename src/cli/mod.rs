@@ -116,8 +116,28 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
             json,
         } => {
             let blank = |s: String| (!s.trim().is_empty()).then_some(s);
+            let mut cat = lib.catalog()?;
+            let id = cat.resolve(&item)?;
+            let (date, date_typed) = match date {
+                None => (None, None),
+                Some(OptionalDate::Clear) => (Some(None), None),
+                Some(OptionalDate::Edtf(d)) => (Some(Some(d)), None),
+                Some(OptionalDate::Phrase(text)) => match phrase_for_item(&cat, id, &text)? {
+                    Ok(p) => {
+                        if !json {
+                            eprintln!("kadr: read «{text}» as {}", p.date.to_text());
+                        }
+                        (Some(Some(p.date)), Some(text))
+                    }
+                    Err(e) => {
+                        eprintln!("kadr: --date: {e}");
+                        return Ok(2);
+                    }
+                },
+            };
             let change = TagChange {
-                date: date.map(|d| d.0),
+                date,
+                date_typed,
                 place: place.map(blank),
                 caption: caption.map(blank),
                 source: source.map(blank),
@@ -127,8 +147,6 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
                 add_tags: tags,
                 remove_tags: remove_tag,
             };
-            let mut cat = lib.catalog()?;
-            let id = cat.resolve(&item)?;
             cat.write(actor, |tx| tx.tag(id, &change))?;
             let row = cat.item(id)?;
             print_item(&row, json);
@@ -308,6 +326,7 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
             out,
             force,
             include_do_not_publish,
+            lang,
             items,
             filter,
         } => {
@@ -319,6 +338,7 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
                 include_do_not_publish,
                 items,
                 filter,
+                lang: crate::i18n::Lang::from_code(&lang).unwrap_or(crate::i18n::Lang::Ru),
             };
             let cancel = cancel_on_ctrl_c();
             let summary = crate::export::export(lib, actor, &options, &cancel)?;
@@ -342,6 +362,26 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// Reads a date phrase typed for item `id`: a year it names is used as typed; otherwise the
+/// item's capture time, else its nearest dated neighbour in the chronicle, gives it.
+fn phrase_for_item(
+    cat: &crate::catalog::Catalog,
+    id: i64,
+    text: &str,
+) -> Result<std::result::Result<crate::dates::ParsedDate, String>> {
+    use crate::dates::{PhraseContext, parse_phrase};
+    if let Ok(p) = parse_phrase(text, &PhraseContext::none()) {
+        return Ok(Ok(p));
+    }
+    let one = cat.summary(id)?;
+    let context = if one.capture.is_some() {
+        crate::view::phrase_context(std::slice::from_ref(&one), id)
+    } else {
+        crate::view::phrase_context(&cat.summaries()?, id)
+    };
+    Ok(parse_phrase(text, &context))
 }
 
 fn entity(

@@ -14,6 +14,7 @@ mod report;
 
 use crate::catalog::{Catalog, Filter, ItemRow};
 use crate::error::{Error, Result, WithPath};
+use crate::i18n::SelectionWords as Words;
 use crate::library::Library;
 use serde::Serialize;
 use sha2::{Digest, Sha256, Sha512};
@@ -40,6 +41,8 @@ pub struct Options {
     pub filter: Filter,
     /// Publish items marked "do not publish" too (`--format publish` only).
     pub include_do_not_publish: bool,
+    /// The language of the HTML chronicle (`--format html` only): its headers, dates and texts.
+    pub lang: crate::i18n::Lang,
 }
 
 /// What an export wrote, as `export --json` prints it.
@@ -78,14 +81,16 @@ impl Summary {
 }
 
 /// What the format writers get: the library, the selected items in timeline order, and the
-/// selection in words (English for tag files, Russian for the HTML chronicle).
+/// selection in words (English for tag files, the chosen language for the HTML chronicle), and
+/// that language's strings.
 pub(crate) struct Ctx<'a> {
     pub lib: &'a Library,
     pub cat: &'a Catalog,
     pub actor: &'a str,
     pub items: &'a [ItemRow],
     pub selection: String,
-    pub selection_ru: String,
+    pub selection_local: String,
+    pub strings: &'static crate::i18n::Strings,
 }
 
 /// Runs one export: selects, writes into a temp sibling of `out`, renames it into place, and
@@ -120,8 +125,13 @@ pub fn export(
         cat: &cat,
         actor,
         items: &items,
-        selection: describe(&options.items, &options.filter, &EN_WORDS),
-        selection_ru: describe(&options.items, &options.filter, &RU_WORDS),
+        selection: describe(&options.items, &options.filter, EN_WORDS),
+        selection_local: describe(
+            &options.items,
+            &options.filter,
+            &options.lang.strings().report.words,
+        ),
+        strings: options.lang.strings(),
     };
 
     let parent = out.parent().expect("resolved output folders have a parent");
@@ -210,42 +220,9 @@ fn select(cat: &Catalog, items: &[String], filter: &Filter) -> Result<Vec<ItemRo
     cat.items(&ids)
 }
 
-/// Words for `describe`: English for the bag's tag files, Russian for the HTML chronicle.
-struct Words {
-    items: &'static str,
-    person: &'static str,
-    place: &'static str,
-    tag: &'static str,
-    from: &'static str,
-    to: &'static str,
-    status: &'static str,
-    undated: &'static str,
-    everything: &'static str,
-}
-
-const EN_WORDS: Words = Words {
-    items: "items",
-    person: "person",
-    place: "place",
-    tag: "tag",
-    from: "from",
-    to: "to",
-    status: "status",
-    undated: "undated",
-    everything: "the whole library",
-};
-
-const RU_WORDS: Words = Words {
-    items: "снимки",
-    person: "человек",
-    place: "место",
-    tag: "ключевое слово",
-    from: "с",
-    to: "по",
-    status: "статус",
-    undated: "без даты",
-    everything: "вся библиотека",
-};
+/// The words `describe` uses: English for the bag's tag files, the chosen language for the HTML
+/// chronicle.
+static EN_WORDS: &Words = &crate::i18n::EN.report.words;
 
 /// The selection in words: "person «Мамай»; status verified", or "the whole library".
 fn describe(items: &[String], f: &Filter, w: &Words) -> String {
@@ -266,6 +243,18 @@ fn describe(items: &[String], f: &Filter, w: &Words) -> String {
     parts.extend(f.status.as_ref().map(|s| format!("{} {s}", w.status)));
     if f.undated {
         parts.push(w.undated.into());
+    }
+    if let Some(n) = &f.near {
+        parts.push(format!(
+            "{} {} m: {},{}",
+            w.near, n.radius_m, n.center.lat, n.center.lon
+        ));
+    }
+    if let Some(b) = &f.bbox {
+        parts.push(format!(
+            "{} {},{},{},{}",
+            w.bbox, b.west, b.south, b.east, b.north
+        ));
     }
     if parts.is_empty() {
         w.everything.into()
@@ -524,15 +513,15 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            describe(&["12".into()], &f, &EN_WORDS),
+            describe(&["12".into()], &f, EN_WORDS),
             "items 12; person «Мамай»; status verified"
         );
         assert_eq!(
-            describe(&[], &Filter::default(), &EN_WORDS),
+            describe(&[], &Filter::default(), EN_WORDS),
             "the whole library"
         );
         assert_eq!(
-            describe(&[], &Filter::default(), &RU_WORDS),
+            describe(&[], &Filter::default(), &crate::i18n::RU.report.words),
             "вся библиотека"
         );
     }

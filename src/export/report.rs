@@ -5,7 +5,7 @@
 use super::{Ctx, Out};
 use crate::catalog::{Catalog, ItemRow};
 use crate::error::Result;
-use crate::i18n::RU;
+use crate::i18n::Strings;
 use crate::view::{self, ChronicleRow};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -204,29 +204,38 @@ pub(crate) fn write_html(ctx: &Ctx<'_>, out: &mut Out<'_>) -> Result<()> {
         }
     }
 
+    let s = ctx.strings;
     let n = ctx.items.len();
     let mut h = String::with_capacity(4096 + n * 1500);
-    h.push_str("<!DOCTYPE html>\n<html lang=\"ru\">\n<head>\n<meta charset=\"utf-8\">\n");
+    let _ = writeln!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">",
+        s.lang.code()
+    );
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(
         h,
         "<meta name=\"generator\" content=\"kadr {}\">",
         env!("CARGO_PKG_VERSION")
     );
-    h.push_str("<title>Хроника · Kadr</title>\n<style>\n");
+    let _ = writeln!(h, "<title>{} · Kadr</title>", esc(s.report.chronicle));
+    h.push_str("<style>\n");
     h.push_str(STYLE);
-    h.push_str("</style>\n</head>\n<body>\n<header>\n<h1>Хроника</h1>\n");
+    h.push_str("</style>\n</head>\n<body>\n<header>\n");
+    let _ = writeln!(h, "<h1>{}</h1>", esc(s.report.chronicle));
     let _ = writeln!(
         h,
-        "<p class=\"meta\">{n} {} · выгружено {} · {} · выборка: {}</p>",
-        plural_photos(n),
+        "<p class=\"meta\">{n} {} · {} {} · {} · {}: {}</p>",
+        esc(s.photos(n)),
+        esc(s.report.exported),
         chrono::Local::now().format("%Y-%m-%d %H:%M"),
         esc(ctx.actor),
-        esc(&ctx.selection_ru)
+        esc(s.report.selection),
+        esc(&ctx.selection_local)
     );
     h.push_str("</header>\n<main>\n");
     let mut open = false;
-    for row in view::chronicle(&summaries, &indices, &RU) {
+    for row in view::chronicle(&summaries, &indices, s) {
         match row {
             ChronicleRow::Header(title) => {
                 if open {
@@ -236,12 +245,13 @@ pub(crate) fn write_html(ctx: &Ctx<'_>, out: &mut Out<'_>) -> Result<()> {
                 open = true;
             }
             ChronicleRow::Item(n) => {
-                let s = &summaries[n];
-                let item = selected[&s.id];
+                let summary = &summaries[n];
+                let item = selected[&summary.id];
                 item_html(
                     &mut h,
+                    s,
                     item,
-                    view::time_label(s),
+                    view::time_label(summary),
                     thumbs.contains(&item.sha256),
                 );
             }
@@ -250,12 +260,12 @@ pub(crate) fn write_html(ctx: &Ctx<'_>, out: &mut Out<'_>) -> Result<()> {
     if open {
         h.push_str("</section>\n");
     }
-    h.push_str("</main>\n<footer>Снимки хранятся в библиотеке Kadr под своими SHA-256; ");
-    h.push_str("миниатюры здесь только для просмотра.</footer>\n</body>\n</html>\n");
+    let _ = writeln!(h, "</main>\n<footer>{}</footer>", esc(s.report.footer));
+    h.push_str("</body>\n</html>\n");
     out.write("index.html", h.as_bytes())
 }
 
-fn item_html(h: &mut String, item: &ItemRow, time: Option<String>, has_thumb: bool) {
+fn item_html(h: &mut String, s: &Strings, item: &ItemRow, time: Option<String>, has_thumb: bool) {
     let title = item.caption.as_deref().unwrap_or(&item.original_name);
     let _ = writeln!(
         h,
@@ -270,7 +280,11 @@ fn item_html(h: &mut String, item: &ItemRow, time: Option<String>, has_thumb: bo
             esc(title)
         );
     } else {
-        h.push_str("<div class=\"nothumb\">нет превью</div>\n");
+        let _ = writeln!(
+            h,
+            "<div class=\"nothumb\">{}</div>",
+            esc(s.report.no_preview)
+        );
     }
     h.push_str("<div class=\"text\">\n");
     if let Some(t) = time {
@@ -280,57 +294,54 @@ fn item_html(h: &mut String, item: &ItemRow, time: Option<String>, has_thumb: bo
         Some(c) => {
             let _ = writeln!(h, "<p class=\"caption\">{}</p>", esc(c));
         }
-        None => h.push_str("<p class=\"caption none\">без подписи</p>\n"),
+        None => {
+            let _ = writeln!(
+                h,
+                "<p class=\"caption none\">{}</p>",
+                esc(s.report.no_caption)
+            );
+        }
     }
     h.push_str("<dl>\n");
     let mut field = |label: &str, value: String, class: &str| {
         if !value.is_empty() {
-            let _ = writeln!(h, "<dt>{label}</dt><dd{class}>{value}</dd>");
+            let _ = writeln!(h, "<dt>{}</dt><dd{class}>{value}</dd>", esc(label));
         }
     };
-    field("Место", esc(&item.place_path.join(" › ")), "");
-    field("Люди", esc(&item.people.join(", ")), "");
+    field(s.place, esc(&item.place_path.join(" › ")), "");
+    field(s.people, esc(&item.people.join(", ")), "");
     field(
-        "Дата события",
+        s.event_date,
         esc(item.event_date.as_deref().unwrap_or("")),
         "",
     );
     let captured = match &item.capture_time {
         Some(t) if item.capture_offset_known => esc(t),
-        Some(t) => format!("{} ({})", esc(t), RU.offset_unknown),
+        Some(t) => format!("{} ({})", esc(t), s.offset_unknown),
         None => String::new(),
     };
-    field("Снято (EXIF)", captured, "");
-    field("Ключевые слова", esc(&item.tags.join(", ")), "");
-    let status = RU.status(&item.review_status);
+    field(s.report.captured_exif, captured, "");
+    field(s.keywords, esc(&item.tags.join(", ")), "");
+    let status = s.status(&item.review_status);
     let by = item
         .review_by
         .as_deref()
         .map(|b| format!(" · {}", esc(b)))
         .unwrap_or_default();
     field(
-        "Проверка",
+        s.review_status,
         format!("{}{by}", esc(status)),
         &format!(" class=\"status {}\"", esc(&item.review_status)),
     );
-    field("Источник", esc(item.source.as_deref().unwrap_or("")), "");
-    field("Автор", esc(item.credit.as_deref().unwrap_or("")), "");
-    field("Файл", esc(&item.original_name), "");
+    field(s.source, esc(item.source.as_deref().unwrap_or("")), "");
+    field(s.credit, esc(item.credit.as_deref().unwrap_or("")), "");
+    field(s.file_facts, esc(&item.original_name), "");
     field(
         "SHA-256",
         format!("<code>{}</code>", esc(&item.sha256)),
         " class=\"sha\"",
     );
     h.push_str("</dl>\n</div>\n</article>\n");
-}
-
-/// "1 снимок", "3 снимка", "5 снимков".
-fn plural_photos(n: usize) -> &'static str {
-    match (n % 10, n % 100) {
-        (1, r) if r != 11 => "снимок",
-        (2..=4, r) if !(12..=14).contains(&r) => "снимка",
-        _ => "снимков",
-    }
 }
 
 /// Text made safe for HTML content and attribute values.
@@ -397,28 +408,6 @@ mod tests {
         assert_eq!(
             esc("<a href=\"x\">'&'</a>"),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
-    }
-
-    #[test]
-    fn russian_plurals() {
-        let words: Vec<_> = [1, 2, 5, 11, 12, 21, 22, 25, 111]
-            .iter()
-            .map(|&n| plural_photos(n))
-            .collect();
-        assert_eq!(
-            words,
-            [
-                "снимок",
-                "снимка",
-                "снимков",
-                "снимков",
-                "снимков",
-                "снимок",
-                "снимка",
-                "снимков",
-                "снимков"
-            ]
         );
     }
 }

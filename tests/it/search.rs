@@ -84,10 +84,13 @@ fn inside(place: &'static str) -> impl Fn(&Value) -> bool {
     }
 }
 
+/// Spellings of one name, and what every item they find must show.
+type SpellingGroup<'a> = (&'a [&'a str], Box<dyn Fn(&Value) -> bool>);
+
 #[test]
 fn every_spelling_finds_the_same_demo_items() {
     let lib = demo_lib();
-    let groups: &[(&[&str], Box<dyn Fn(&Value) -> bool>)] = &[
+    let groups: &[SpellingGroup] = &[
         (
             &[
                 "Мамай",
