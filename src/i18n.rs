@@ -217,6 +217,9 @@ pub struct Strings {
     pub language: &'static str,
     pub user_name: &'static str,
     pub zoom: &'static str,
+    /// The library's home time zone (where capture times sit on the timeline), and its hint.
+    pub home_zone: &'static str,
+    pub home_zone_hint: &'static str,
     pub range: &'static str,
     pub clear_range: &'static str,
     pub edit_many: &'static str,
@@ -372,6 +375,8 @@ pub static EN: Strings = Strings {
     language: "Language",
     user_name: "Your name (for the history)",
     zoom: "Tile size",
+    home_zone: "Home time zone",
+    home_zone_hint: "e.g. Asia/Almaty; empty: times as stated",
     range: "Range",
     clear_range: "Clear range",
     edit_many: "Editing",
@@ -564,6 +569,8 @@ pub static RU: Strings = Strings {
     language: "Язык",
     user_name: "Ваше имя (для истории изменений)",
     zoom: "Размер плиток",
+    home_zone: "Часовой пояс библиотеки",
+    home_zone_hint: "например Asia/Almaty; пусто: время как записано",
     range: "Период",
     clear_range: "Сбросить период",
     edit_many: "Правка",
@@ -758,6 +765,8 @@ pub static KK: Strings = Strings {
     language: "Тіл",
     user_name: "Атыңыз (өзгерістер тарихы үшін)",
     zoom: "Нобай өлшемі",
+    home_zone: "Кітапхананың уақыт белдеуі",
+    home_zone_hint: "мысалы Asia/Almaty; бос: уақыт жазылғандай",
     range: "Кезең",
     clear_range: "Кезеңді тазарту",
     edit_many: "Түзету",
@@ -953,6 +962,8 @@ pub static KY: Strings = Strings {
     language: "Тил",
     user_name: "Атыңыз (өзгөртүүлөр тарыхы үчүн)",
     zoom: "Кичи сүрөттүн өлчөмү",
+    home_zone: "Китепкананын убакыт алкагы",
+    home_zone_hint: "мисалы Asia/Almaty; бош: убакыт жазылгандай",
     range: "Мезгил",
     clear_range: "Мезгилди тазалоо",
     edit_many: "Оңдоо",
@@ -1346,6 +1357,8 @@ mod tests {
                             ![
                                 "GPS", "SHA", "XMP", "HTML", "BagIt", "EXIF", "Kadr", "Natural",
                                 "Earth", "Shift", "Esc", "m",
+                                // A time zone's name in the tz database is an identifier.
+                                "Asia", "Almaty",
                             ]
                             .contains(w)
                         })

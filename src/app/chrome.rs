@@ -1,7 +1,7 @@
 //! The window's chrome around the panels: top bar, status bar, shortcuts, the full view with
 //! its redaction drawing, and the small windows (settings, fixity check).
 
-use super::worker::UndoWhat;
+use super::worker::{Command, UndoWhat};
 use super::{Action, KadrApp, View, import, thumbs, view};
 use crate::catalog::{Field, ItemSummary};
 use crate::i18n::{Lang, Strings};
@@ -311,6 +311,20 @@ impl KadrApp {
                     ui.label(s.zoom);
                     ui.add(egui::Slider::new(&mut self.prefs.tile, 64.0..=320.0));
                 });
+                // A setting of the library, not of the app: saved in the catalogue (and its
+                // history) when the field is left with a changed value.
+                let label = ui.label(s.home_zone);
+                let field = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut self.home_zone.text)
+                            .hint_text(s.home_zone_hint),
+                    )
+                    .labelled_by(label.id);
+                self.home_zone.editing = field.has_focus();
+                let typed = Some(self.home_zone.text.trim().to_string()).filter(|z| !z.is_empty());
+                if field.lost_focus() && typed != self.home_zone.stored {
+                    self.worker.send(Command::SetHomeZone { zone: typed });
+                }
             });
         self.show_settings = open;
     }

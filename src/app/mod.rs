@@ -201,6 +201,14 @@ pub enum Action {
     OpenExternally(PathBuf),
 }
 
+/// The home time zone as the catalogue holds it, and as typed in Settings.
+#[derive(Debug, Default)]
+pub(crate) struct HomeZoneField {
+    pub stored: Option<String>,
+    pub text: String,
+    pub editing: bool,
+}
+
 /// Which items are selected (by id, so a reload keeps them) and where range selection starts.
 #[derive(Debug, Default, Clone)]
 pub struct Selection {
@@ -265,6 +273,8 @@ pub struct KadrApp {
     redact_from: Option<egui::Pos2>,
     message: Option<String>,
     show_settings: bool,
+    /// The Settings window's home time zone field.
+    home_zone: HomeZoneField,
 }
 
 impl KadrApp {
@@ -321,6 +331,7 @@ impl KadrApp {
             redact_from: None,
             message: None,
             show_settings: false,
+            home_zone: HomeZoneField::default(),
         }
     }
 
@@ -402,7 +413,12 @@ impl KadrApp {
                 items,
                 places,
                 people,
+                home_zone,
             } => {
+                if !self.home_zone.editing {
+                    self.home_zone.text = home_zone.clone().unwrap_or_default();
+                }
+                self.home_zone.stored = home_zone;
                 self.items = items;
                 self.places = places;
                 self.people = people;

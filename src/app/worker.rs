@@ -24,6 +24,10 @@ pub const HOUSEKEEPING: JobId = 0;
 pub enum Command {
     /// Load every item summary, the places and the people.
     Reload,
+    /// Set (or with `None` clear) the library's home time zone; the timeline reloads.
+    SetHomeZone {
+        zone: Option<String>,
+    },
     /// The ids of the items the search field's text finds (answered as `Event::Searched`).
     Search {
         text: String,
@@ -98,6 +102,8 @@ pub enum Event {
         items: Arc<Vec<ItemSummary>>,
         places: Vec<PlaceNode>,
         people: Vec<String>,
+        /// The library's home time zone, if set.
+        home_zone: Option<String>,
     },
     /// The answer to a `Search` job: the ids of the items it found.
     Searched {
@@ -260,11 +266,17 @@ fn run(
                     let items = Arc::new(catalog.summaries()?);
                     let places = catalog.places()?;
                     let people = catalog.people()?.into_iter().map(|p| p.1).collect();
+                    let home_zone = catalog.home_zone()?;
                     out.send(Event::Loaded {
                         items,
                         places,
                         people,
+                        home_zone,
                     });
+                }
+                Command::SetHomeZone { zone } => {
+                    catalog.write(&who(), |tx| tx.set_home_zone(zone.as_deref()))?;
+                    let _ = self_tx.try_send((HOUSEKEEPING, Command::Reload));
                 }
                 Command::Search { text } => {
                     let ids = Arc::new(catalog.search_set(&text)?);

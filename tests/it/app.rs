@@ -879,3 +879,34 @@ fn enter_opens_the_full_view_fitted_not_at_the_last_zoom() {
         "Enter kept the previous zoom and pan"
     );
 }
+
+/// The home time zone is a setting of the library: set in Settings, kept in the catalogue
+/// (with a history entry), and read back by the command line.
+#[test]
+fn the_home_time_zone_is_set_from_settings() {
+    let lib = Lib::new();
+    photos(&lib);
+    let mut h = harness(&lib);
+    wait(&mut h, "the catalogue", |h| app(h).is_loaded());
+    h.get_by_label("Settings").click();
+    h.run_steps(2);
+    type_into(&mut h, "Home time zone", "Asia/Almaty");
+    h.key_press(egui::Key::Enter);
+    let zone = || lib.run(&["settings", "--json"]).json()["home_zone"].clone();
+    let start = Instant::now();
+    while zone() != "Asia/Almaty" {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the zone never reached the catalogue"
+        );
+        settle(&mut h, 200);
+    }
+    let h2 = lib.run(&["history", "--json"]).json();
+    assert!(
+        h2.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "settings")
+    );
+    assert_eq!(lib.run(&["audit", "verify"]).code, 0);
+}
