@@ -106,7 +106,7 @@ fn main() {
     println!();
     println!("| figure | Kadr | reference | ratio |");
     println!("|---|---|---|---|");
-    let row = |figure: &str, kadr: f64, reference: Option<(&str, f64)>| match reference {
+    let row = |figure: &str, kadr: f64, reference: Option<(String, f64)>| match reference {
         Some((name, v)) => println!(
             "| {figure} | {kadr:.2} s ({:.1} files/s) | {name}: {v:.2} s ({:.1} files/s) | {:.2} |",
             n / kadr,
@@ -118,13 +118,11 @@ fn main() {
             n / kadr
         ),
     };
-    let vips = (!t.vips.is_empty()).then(|| (vips_name(procs).leak() as &str, median(&t.vips)));
+    let vips = (!t.vips.is_empty()).then(|| (vips_name(procs), median(&t.vips)));
     row("fresh import", k, vips);
-    let pillow = (!t.pillow.is_empty())
-        .then(|| (pillow_name(procs).leak() as &str, median(&t.pillow)));
+    let pillow = (!t.pillow.is_empty()).then(|| (pillow_name(procs), median(&t.pillow)));
     row("fresh import", k, pillow);
-    let openssl = (!t.openssl.is_empty())
-        .then(|| (openssl_name(procs).leak() as &str, median(&t.openssl)));
+    let openssl = (!t.openssl.is_empty()).then(|| (openssl_name(procs), median(&t.openssl)));
     row("re-import (all duplicates)", r, openssl);
     println!();
     println!(
@@ -197,7 +195,11 @@ fn time_kadr(lib: &kadr::Library, corpus: &Path, threads: usize) -> (f64, (usize
 
 /// Runs one process per chunk of `files` (each given its whole chunk: no per-file start-up
 /// cost), all at once; returns the wall time until the last one ends.
-fn time_chunks(files: &[PathBuf], procs: usize, command: impl Fn(usize, &[PathBuf]) -> Command + Sync) -> f64 {
+fn time_chunks(
+    files: &[PathBuf],
+    procs: usize,
+    command: impl Fn(usize, &[PathBuf]) -> Command + Sync,
+) -> f64 {
     let chunks: Vec<&[PathBuf]> = files.chunks(files.len().div_ceil(procs).max(1)).collect();
     let start = Instant::now();
     std::thread::scope(|s| {
@@ -205,7 +207,11 @@ fn time_chunks(files: &[PathBuf], procs: usize, command: impl Fn(usize, &[PathBu
             let command = &command;
             s.spawn(move || {
                 let out = command(i, chunk).output().expect("the reference runs");
-                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
             });
         }
     });

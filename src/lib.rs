@@ -19,6 +19,7 @@ pub mod ingest;
 pub mod library;
 pub mod text;
 pub mod vault;
+pub mod verify;
 pub mod view;
 
 pub use error::{Error, Result};

@@ -18,6 +18,7 @@ fn main() {
     if cli.command.is_none() {
         std::process::exit(window(cli));
     }
+    restore_sigpipe();
     std::process::exit(kadr::cli::run(cli));
 }
 
@@ -37,5 +38,16 @@ fn window(cli: kadr::cli::Cli) -> i32 {
             eprintln!("kadr: cannot open the window: {e}");
             1
         }
+    }
+}
+
+/// A command's output piped into `head` (or any reader that stops early) ends the command
+/// quietly, as with every other Unix tool, instead of a panic on the broken pipe. Rust starts
+/// programs with SIGPIPE ignored; the desktop app keeps it so.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called once, before any thread is started, with a valid signal and handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

@@ -20,6 +20,10 @@ pub struct ViewFilter {
     pub undated: bool,
     /// A time range dragged on the axis (local wall-clock).
     pub range: Option<(NaiveDateTime, NaiveDateTime)>,
+    /// Only items flagged `date-mismatch`.
+    pub date_mismatch: bool,
+    /// Only items with near-duplicates.
+    pub near_duplicates: bool,
 }
 
 impl ViewFilter {
@@ -53,6 +57,8 @@ pub fn visible(
                     .as_ref()
                     .is_none_or(|s| &it.review_status == s)
                 && (!filter.undated || it.span().is_none())
+                && (!filter.date_mismatch || it.date_mismatch())
+                && (!filter.near_duplicates || !it.similar.is_empty())
                 && filter
                     .range
                     .is_none_or(|(a, b)| it.span().is_some_and(|(s, e)| e >= a && s <= b))
@@ -84,6 +90,10 @@ pub struct Facets {
     /// (status, count) for the four statuses in order.
     pub statuses: Vec<(&'static str, usize)>,
     pub undated: usize,
+    /// Items flagged `date-mismatch`.
+    pub date_mismatch: usize,
+    /// Items with near-duplicates.
+    pub near_duplicates: usize,
 }
 
 /// Counts over `indices` of `items`.
@@ -93,6 +103,7 @@ pub fn facets(items: &[ItemSummary], indices: &[usize], places: &[PlaceNode]) ->
     let mut direct: HashMap<i64, usize> = HashMap::new();
     let mut statuses: BTreeMap<&str, usize> = BTreeMap::new();
     let mut undated = 0;
+    let (mut date_mismatch, mut near_duplicates) = (0, 0);
     for &i in indices {
         let it = &items[i];
         for p in &it.people {
@@ -108,6 +119,8 @@ pub fn facets(items: &[ItemSummary], indices: &[usize], places: &[PlaceNode]) ->
         if it.span().is_none() {
             undated += 1;
         }
+        date_mismatch += usize::from(it.date_mismatch());
+        near_duplicates += usize::from(!it.similar.is_empty());
     }
     let sorted = |m: HashMap<&str, usize>| {
         let mut v: Vec<(String, usize)> = m.into_iter().map(|(k, n)| (k.to_string(), n)).collect();
@@ -135,6 +148,8 @@ pub fn facets(items: &[ItemSummary], indices: &[usize], places: &[PlaceNode]) ->
             .map(|s| (*s, statuses.get(s).copied().unwrap_or(0)))
             .collect(),
         undated,
+        date_mismatch,
+        near_duplicates,
     }
 }
 
@@ -416,6 +431,8 @@ mod tests {
             gps: None,
             place_at: None,
             haystack: String::new(),
+            flags: Vec::new(),
+            similar: Vec::new(),
         }
     }
 
@@ -602,6 +619,22 @@ mod tests {
         assert_eq!(counts.people, [("Жанболат Мамай".to_string(), 1)]);
         assert_eq!(counts.undated, 1);
         assert_eq!(counts.statuses[1], ("verified", 1));
+        // Verification facets.
+        items[1].flags = vec![crate::verify::DATE_MISMATCH.into()];
+        items[0].similar = vec![(3, 2)];
+        items[2].similar = vec![(1, 2)];
+        let f = ViewFilter {
+            date_mismatch: true,
+            ..Default::default()
+        };
+        assert_eq!(visible(&items, &[], &f, None), [1]);
+        let f = ViewFilter {
+            near_duplicates: true,
+            ..Default::default()
+        };
+        assert_eq!(visible(&items, &[], &f, None), [0, 2]);
+        let counts = facets(&items, &[0, 1, 2], &[]);
+        assert_eq!((counts.date_mismatch, counts.near_duplicates), (1, 2));
     }
 
     #[test]

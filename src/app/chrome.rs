@@ -101,6 +101,9 @@ impl KadrApp {
                 if ui.button(s.settings).clicked() {
                     self.show_settings = !self.show_settings;
                 }
+                if ui.button(s.entities.title).clicked() {
+                    self.entities.open = !self.entities.open;
+                }
                 if ui
                     .add_enabled(!self.verify.running, egui::Button::new(s.verify_originals))
                     .clicked()
@@ -453,6 +456,10 @@ pub(super) fn step_label(verb: &str, what: Option<UndoWhat>, s: &Strings) -> Str
         Some(UndoWhat::Edit) => e.several,
         Some(UndoWhat::Rename) => e.rename,
         Some(UndoWhat::Merge) => e.merge,
+        Some(UndoWhat::Create) => s.entities.edit_create,
+        Some(UndoWhat::Alias) => s.entities.edit_alias,
+        Some(UndoWhat::Parent) => s.entities.edit_parent,
+        Some(UndoWhat::Coordinates) => s.entities.edit_position,
     };
     format!("{verb}: {name}")
 }

@@ -20,12 +20,13 @@ pub struct ExportState {
 }
 
 /// (format, label) in the order the dialog offers them.
-pub fn formats(s: &Strings) -> [(&'static str, &'static str); 5] {
+pub fn formats(s: &Strings) -> [(&'static str, &'static str); 6] {
     [
         ("bag", s.export_bag),
         ("html", s.export_html),
         ("csv", "CSV"),
         ("json", "JSON"),
+        ("xmp", "XMP"),
         ("publish", s.export_publish),
     ]
 }

@@ -6,7 +6,7 @@
 
 use super::editing::{FieldEditor, FieldValue, Original, stored};
 use super::thumbs::{Lookup, TextureCache, paint_fitted};
-use super::{Action, ViewCtx};
+use super::{Action, SelectMode, ViewCtx};
 use crate::catalog::{ItemRow, TagChange};
 use crate::dates::{EventDate, PartOfDay, Precision};
 
@@ -255,6 +255,7 @@ pub fn inspector_ui(
                     ));
                 }
                 facts_ui(ui, s, item);
+                similar_ui(ui, v, item.id, actions);
             } else {
                 ui.spinner();
                 return;
@@ -341,6 +342,9 @@ fn facts_ui(ui: &mut egui::Ui, s: &crate::i18n::Strings, item: &ItemRow) {
                         _ => {}
                     }
                     row(s.captured, captured);
+                    if item.flags.iter().any(|f| f == crate::verify::DATE_MISMATCH) {
+                        row(s.date_mismatch, s.date_mismatch_detail.to_string());
+                    }
                     if let Some(c) = &item.camera {
                         row(
                             s.camera,
@@ -359,6 +363,40 @@ fn facts_ui(ui: &mut egui::Ui, s: &crate::i18n::Strings, item: &ItemRow) {
                             .unwrap_or_else(|| "—".into()),
                     );
                 });
+        });
+}
+
+/// The item's near-duplicates: names that select them (those the filters hide are named only).
+fn similar_ui(ui: &mut egui::Ui, v: &ViewCtx<'_>, id: i64, actions: &mut Vec<Action>) {
+    let Some(summary) = v.items.iter().find(|i| i.id == id) else {
+        return;
+    };
+    if summary.similar.is_empty() {
+        return;
+    }
+    let s = v.s;
+    egui::CollapsingHeader::new(format!("{} ({})", s.similar_items, summary.similar.len()))
+        .default_open(true)
+        .show(ui, |ui| {
+            for &(other, distance) in summary.similar.iter().take(12) {
+                let Some(it) = v.items.iter().find(|i| i.id == other) else {
+                    continue;
+                };
+                let label = format!("{}  · {distance}", it.original_name);
+                match v.visible.iter().position(|&i| v.items[i].id == other) {
+                    Some(index) => {
+                        if ui.link(label).clicked() {
+                            actions.push(Action::Select {
+                                index,
+                                mode: SelectMode::Replace,
+                            });
+                        }
+                    }
+                    None => {
+                        ui.weak(label).on_hover_text(s.hidden_by_filters);
+                    }
+                }
+            }
         });
 }
 
@@ -493,8 +531,9 @@ fn edit_ui(
         let mut chosen = None;
         egui::Frame::popup(ui.style()).show(ui, |ui| {
             for (path, alias) in suggestions.iter().take(8) {
+                // "Алматы — matched Almaty": which alias found it.
                 let label = match alias {
-                    Some(a) => format!("{path}   ({a})"),
+                    Some(a) => format!("{path} — {}", s.entities.matched.replace("{}", a)),
                     None => path.clone(),
                 };
                 if ui.selectable_label(false, label).clicked() {
@@ -534,19 +573,26 @@ fn edit_ui(
         });
     }
     let r = labelled_line(ui, s.person_add, &mut st.person_new, "Жанболат Мамай");
-    let folded = crate::text::fold(&st.person_new);
     let mut add_person = None;
-    if r.has_focus() && !folded.is_empty() {
-        let matches: Vec<&String> = v
+    if r.has_focus() && !st.person_new.trim().is_empty() {
+        // Names and aliases in any script; an alias that matched is shown.
+        let matches: Vec<(&String, Option<&str>)> = v
             .people
             .iter()
-            .filter(|p| crate::text::fold(p).contains(&folded))
+            .filter_map(|p| {
+                super::entities::skeleton_match(&p.name, &p.aliases, &st.person_new)
+                    .map(|alias| (&p.name, alias))
+            })
             .take(8)
             .collect();
         if !matches.is_empty() {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
-                for p in matches {
-                    if ui.selectable_label(false, p.as_str()).clicked() {
+                for (p, alias) in matches {
+                    let label = match alias {
+                        Some(a) => format!("{p} — {}", s.entities.matched.replace("{}", a)),
+                        None => p.clone(),
+                    };
+                    if ui.selectable_label(false, label).clicked() {
                         add_person = Some(p.clone());
                     }
                 }
@@ -632,11 +678,11 @@ fn chips(ui: &mut egui::Ui, values: &[String], remove: &str, mut on_remove: impl
     });
 }
 
-/// Places whose name or an alias contains what was typed: (full path, the alias that matched).
+/// Places whose name or an alias matches what was typed, in any script: (full path, the alias
+/// that matched).
 fn place_suggestions(v: &ViewCtx<'_>, typed: &str) -> Vec<(String, Option<String>)> {
     let last = typed.rsplit('>').next().unwrap_or("").trim();
-    let q = crate::text::fold(last);
-    if q.is_empty() {
+    if last.is_empty() {
         return Vec::new();
     }
     v.places
@@ -646,14 +692,8 @@ fn place_suggestions(v: &ViewCtx<'_>, typed: &str) -> Vec<(String, Option<String
             if path == typed.trim() {
                 return None;
             }
-            if crate::text::fold(&p.name).contains(&q) {
-                Some((path, None))
-            } else {
-                p.aliases
-                    .iter()
-                    .find(|a| crate::text::fold(a).contains(&q))
-                    .map(|a| (path, Some(a.clone())))
-            }
+            super::entities::skeleton_match(&p.name, &p.aliases, last)
+                .map(|alias| (path, alias.map(str::to_string)))
         })
         .collect()
 }

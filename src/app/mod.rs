@@ -9,6 +9,7 @@ mod chrome;
 mod chronicle;
 mod custody;
 mod editing;
+mod entities;
 mod export_dialog;
 mod grid;
 mod import;
@@ -30,6 +31,7 @@ use std::sync::{Arc, Mutex};
 use thumbs::TextureCache;
 use view::ViewFilter;
 use worker::{Command, Event, JobId, Worker};
+pub use worker::{EntityCounts, PersonNode};
 
 /// Opens the desktop app on `library`.
 pub fn run(library: Library, actor: String) -> eframe::Result {
@@ -196,6 +198,8 @@ pub enum Action {
     VerifyOriginals,
     /// Run the export the Export… window describes.
     Export,
+    /// A change to a person or place from the People & Places window (one undoable step).
+    Entity(entities::EntityEdit),
     /// Open an original (a video, say) in the program the system uses for it. The original is
     /// read-only; the program only reads it.
     OpenExternally(PathBuf),
@@ -222,7 +226,8 @@ pub struct ViewCtx<'a> {
     pub items: &'a [ItemSummary],
     pub visible: &'a [usize],
     pub places: &'a [PlaceNode],
-    pub people: &'a [String],
+    /// Every person with their aliases (the inspector's suggestions match them).
+    pub people: &'a [PersonNode],
     pub s: &'static Strings,
     pub selection: &'a Selection,
     pub library: &'a Library,
@@ -237,7 +242,11 @@ pub struct KadrApp {
     prefs: Prefs,
     items: Arc<Vec<ItemSummary>>,
     places: Vec<PlaceNode>,
-    people: Vec<String>,
+    people: Vec<PersonNode>,
+    /// Items per person and per place, for the People & Places window.
+    counts: EntityCounts,
+    /// The People & Places window.
+    entities: entities::EntitiesState,
     loaded: bool,
     filter: ViewFilter,
     visible: Vec<usize>,
@@ -299,6 +308,8 @@ impl KadrApp {
             items: Arc::new(Vec::new()),
             places: Vec::new(),
             people: Vec::new(),
+            counts: EntityCounts::default(),
+            entities: entities::EntitiesState::default(),
             loaded: false,
             filter: ViewFilter::default(),
             visible: Vec::new(),
@@ -413,6 +424,7 @@ impl KadrApp {
                 items,
                 places,
                 people,
+                counts,
                 home_zone,
             } => {
                 if !self.home_zone.editing {
@@ -422,6 +434,7 @@ impl KadrApp {
                 self.items = items;
                 self.places = places;
                 self.people = people;
+                self.counts = counts;
                 self.loaded = true;
                 self.search.again = !self.search.sent.is_empty();
                 let present: BTreeSet<i64> = self.items.iter().map(|i| i.id).collect();
@@ -636,6 +649,11 @@ impl KadrApp {
                 self.redacting = false;
             }
             Action::OpenExternally(path) => open_externally(path),
+            Action::Entity(edit) => {
+                // An answer already on its way predates this write: drop it.
+                self.detail_request += 1;
+                self.worker.send(edit.into_command());
+            }
             Action::Tag(change) => {
                 if !self.selection.ids.is_empty() {
                     self.worker.send(Command::Tag {
@@ -868,6 +886,15 @@ impl KadrApp {
         }
         import::import_windows(&ctx, s, &mut self.import, &mut actions);
         self.settings_window(&ctx, s);
+        entities::entities_window(
+            &ctx,
+            s,
+            &self.places,
+            &self.people,
+            &self.counts,
+            &mut self.entities,
+            &mut actions,
+        );
         self.verify_window(&ctx, s);
         let (selected, visible) = (self.selection.ids.len(), self.visible.len());
         export_dialog::export_window(&ctx, s, &mut self.export, selected, visible, &mut actions);

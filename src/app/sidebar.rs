@@ -38,6 +38,29 @@ pub fn sidebar_ui(ui: &mut egui::Ui, s: &Strings, f: &Facets, filter: &mut ViewF
                         filter.undated = !on;
                     }
                 });
+            egui::CollapsingHeader::new(s.verification)
+                .id_salt("verification_facets")
+                .default_open(true)
+                .show(ui, |ui| {
+                    let on = filter.date_mismatch;
+                    if ui
+                        .selectable_label(on, format!("{}  ({})", s.date_mismatch, f.date_mismatch))
+                        .on_hover_text(s.date_mismatch_detail)
+                        .clicked()
+                    {
+                        filter.date_mismatch = !on;
+                    }
+                    let on = filter.near_duplicates;
+                    if ui
+                        .selectable_label(
+                            on,
+                            format!("{}  ({})", s.near_duplicates, f.near_duplicates),
+                        )
+                        .clicked()
+                    {
+                        filter.near_duplicates = !on;
+                    }
+                });
             egui::CollapsingHeader::new(format!("{} ({})", s.people, f.people.len()))
                 .default_open(true)
                 .show(ui, |ui| {

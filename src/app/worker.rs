@@ -48,30 +48,47 @@ pub enum Command {
     /// Do again the action the last undo took back.
     Redo,
     /// Rename a person or place (the old name stays as an alias), as one undoable step.
-    #[cfg_attr(
-        not(test),
-        expect(
-            dead_code,
-            reason = "for the People & Places panel; the model test sends it"
-        )
-    )]
     RenameEntity {
         kind: EntityKind,
         id: i64,
         name: String,
     },
     /// Merge one person or place into another, as one undoable step.
-    #[cfg_attr(
-        not(test),
-        expect(
-            dead_code,
-            reason = "for the People & Places panel; the model test sends it"
-        )
-    )]
     MergeEntity {
         kind: EntityKind,
         from: i64,
         into: i64,
+    },
+    /// Create a person, or a place directly under `parent` (nothing when one of that name is
+    /// already there), as one undoable step.
+    CreateEntity {
+        kind: EntityKind,
+        name: String,
+        parent: Option<i64>,
+    },
+    /// Give a person or place another name it is found by, as one undoable step.
+    AddAlias {
+        kind: EntityKind,
+        id: i64,
+        alias: String,
+    },
+    /// Take an alias away, as one undoable step.
+    RemoveAlias {
+        kind: EntityKind,
+        id: i64,
+        alias: String,
+    },
+    /// Put a place inside another (`None`: at the top), as one undoable step.
+    SetParent {
+        id: i64,
+        parent: Option<i64>,
+    },
+    /// Set a place's coordinates and radius in metres (`None` at: clear them), as one
+    /// undoable step.
+    LocatePlace {
+        id: i64,
+        at: Option<crate::geo::LatLon>,
+        radius_m: Option<f64>,
     },
     Import {
         paths: Vec<PathBuf>,
@@ -101,7 +118,9 @@ pub enum Event {
     Loaded {
         items: Arc<Vec<ItemSummary>>,
         places: Vec<PlaceNode>,
-        people: Vec<String>,
+        people: Vec<PersonNode>,
+        /// How many items refer to each person and each place directly, by id.
+        counts: EntityCounts,
         /// The library's home time zone, if set.
         home_zone: Option<String>,
     },
@@ -157,6 +176,21 @@ pub enum Event {
         job: JobId,
         error: String,
     },
+}
+
+/// A person as the app lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonNode {
+    pub id: i64,
+    pub name: String,
+    pub aliases: Vec<String>,
+}
+
+/// How many items refer to each person and place directly, by id (none: missing).
+#[derive(Debug, Clone, Default)]
+pub struct EntityCounts {
+    pub people: std::collections::HashMap<i64, usize>,
+    pub places: std::collections::HashMap<i64, usize>,
 }
 
 pub struct Worker {
@@ -265,12 +299,21 @@ fn run(
                 Command::Reload => {
                     let items = Arc::new(catalog.summaries()?);
                     let places = catalog.places()?;
-                    let people = catalog.people()?.into_iter().map(|p| p.1).collect();
+                    let people = catalog
+                        .people()?
+                        .into_iter()
+                        .map(|(id, name, aliases)| PersonNode { id, name, aliases })
+                        .collect();
+                    let counts = EntityCounts {
+                        people: catalog.item_counts(EntityKind::Person)?,
+                        places: catalog.item_counts(EntityKind::Place)?,
+                    };
                     let home_zone = catalog.home_zone()?;
                     out.send(Event::Loaded {
                         items,
                         places,
                         people,
+                        counts,
                         home_zone,
                     });
                 }
@@ -302,7 +345,12 @@ fn run(
                 | Command::Undo
                 | Command::Redo
                 | Command::RenameEntity { .. }
-                | Command::MergeEntity { .. } => {
+                | Command::MergeEntity { .. }
+                | Command::CreateEntity { .. }
+                | Command::AddAlias { .. }
+                | Command::RemoveAlias { .. }
+                | Command::SetParent { .. }
+                | Command::LocatePlace { .. } => {
                     let reload =
                         !matches!(cmd, Command::DoNotPublish { .. } | Command::Redact { .. });
                     steps.handle(&mut catalog, &who(), cmd)?;
@@ -396,6 +444,10 @@ pub enum UndoWhat {
     Edit,
     Rename,
     Merge,
+    Create,
+    Alias,
+    Parent,
+    Coordinates,
 }
 
 /// One user action: the states it moved between, and the history entries that recorded it.
@@ -466,6 +518,38 @@ impl UndoStack {
                     tx.merge_entity(kind, from, into).map(|_| ())
                 })
             }
+            Command::CreateEntity { kind, name, parent } => {
+                self.create_entity(catalog, actor, kind, &name, parent)
+            }
+            Command::AddAlias { kind, id, alias } => {
+                self.act_on_entities(catalog, actor, kind, &[id], UndoWhat::Alias, |tx| {
+                    tx.add_alias(kind, id, &alias)
+                })
+            }
+            Command::RemoveAlias { kind, id, alias } => {
+                self.act_on_entities(catalog, actor, kind, &[id], UndoWhat::Alias, |tx| {
+                    tx.remove_alias(kind, id, &alias)
+                })
+            }
+            Command::SetParent { id, parent } => self.act_on_entities(
+                catalog,
+                actor,
+                EntityKind::Place,
+                &[id],
+                UndoWhat::Parent,
+                |tx| tx.set_place_parent(id, parent),
+            ),
+            Command::LocatePlace { id, at, radius_m } => self.act_on_entities(
+                catalog,
+                actor,
+                EntityKind::Place,
+                &[id],
+                UndoWhat::Coordinates,
+                |tx| match at {
+                    Some(at) => tx.locate_place(id, at, radius_m),
+                    None => tx.set_place_coordinates(id, None, None),
+                },
+            ),
             Command::Undo => self.undo(catalog, actor),
             Command::Redo => self.redo(catalog, actor),
             _ => Err(crate::Error::invalid("not an editing command")),
@@ -554,6 +638,50 @@ impl UndoStack {
         })?;
         if let Some(change) = change {
             self.push(Step { what, change });
+        }
+        Ok(())
+    }
+
+    /// Creates a person or place and keeps it as one step, whose undo takes it away again
+    /// (it comes back with the same id on redo). Finding one that exists is no step.
+    fn create_entity(
+        &mut self,
+        catalog: &mut Catalog,
+        actor: &str,
+        kind: EntityKind,
+        name: &str,
+        parent: Option<i64>,
+    ) -> crate::Result<()> {
+        let change = catalog.write(actor, |tx| {
+            let start = tx.history_seq()?;
+            let id = match kind {
+                EntityKind::Person => tx.person(name)?,
+                EntityKind::Place => tx.place_under(name, parent)?,
+            };
+            let logged = tx.history_since(start)?;
+            let Some(&(seq, _)) = logged.last() else {
+                return Ok(None); // it was there already
+            };
+            let after = tx.entity_states(kind, &[id])?;
+            let before = vec![EntityState {
+                kind,
+                id,
+                row: None,
+                aliases: Default::default(),
+                items: Default::default(),
+                children: Default::default(),
+            }];
+            Ok(Some(Change::Entities {
+                before,
+                after,
+                seq: Some(seq),
+            }))
+        })?;
+        if let Some(change) = change {
+            self.push(Step {
+                what: UndoWhat::Create,
+                change,
+            });
         }
         Ok(())
     }
@@ -1226,6 +1354,166 @@ mod tests {
             Command::Redo => Command::Redo,
             _ => unreachable!(),
         }
+    }
+
+    #[test]
+    fn the_window_s_edits_are_one_step_each_and_undo_exactly() {
+        let (mut cat, ids) = catalog_with(1);
+        let mut stack = UndoStack::default();
+        let place =
+            |cat: &Catalog, name: &str| cat.places().unwrap().into_iter().find(|p| p.name == name);
+        let run =
+            |stack: &mut UndoStack, cat: &mut Catalog, cmd| stack.handle(cat, "t", cmd).unwrap();
+        run(
+            &mut stack,
+            &mut cat,
+            Command::CreateEntity {
+                kind: EntityKind::Place,
+                name: "Алматы".into(),
+                parent: None,
+            },
+        );
+        run(
+            &mut stack,
+            &mut cat,
+            Command::CreateEntity {
+                kind: EntityKind::Place,
+                name: "Медеу".into(),
+                parent: None,
+            },
+        );
+        // Creating one that is there already is no step.
+        run(
+            &mut stack,
+            &mut cat,
+            Command::CreateEntity {
+                kind: EntityKind::Place,
+                name: "медеу".into(),
+                parent: None,
+            },
+        );
+        assert_eq!(stack.undo.len(), 2);
+        let almaty = place(&cat, "Алматы").unwrap().id;
+        let medeu = place(&cat, "Медеу").unwrap().id;
+        cat.write("t", |tx| {
+            tx.tag(
+                ids[0],
+                &TagChange {
+                    place: Some(Some("Медеу".into())),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+        run(
+            &mut stack,
+            &mut cat,
+            Command::SetParent {
+                id: medeu,
+                parent: Some(almaty),
+            },
+        );
+        assert_eq!(place(&cat, "Медеу").unwrap().path, ["Алматы", "Медеу"]);
+        // A place cannot go inside one inside it.
+        assert!(
+            stack
+                .handle(
+                    &mut cat,
+                    "t",
+                    Command::SetParent {
+                        id: almaty,
+                        parent: Some(medeu)
+                    }
+                )
+                .is_err()
+        );
+        run(
+            &mut stack,
+            &mut cat,
+            Command::AddAlias {
+                kind: EntityKind::Place,
+                id: medeu,
+                alias: "Медеу шатқалы".into(),
+            },
+        );
+        run(
+            &mut stack,
+            &mut cat,
+            Command::RemoveAlias {
+                kind: EntityKind::Place,
+                id: medeu,
+                alias: "Медеу шатқалы".into(),
+            },
+        );
+        assert!(
+            stack
+                .handle(
+                    &mut cat,
+                    "t",
+                    Command::RemoveAlias {
+                        kind: EntityKind::Place,
+                        id: medeu,
+                        alias: "Медеу".into(),
+                    }
+                )
+                .is_err(),
+            "its own name is not removed"
+        );
+        run(
+            &mut stack,
+            &mut cat,
+            Command::LocatePlace {
+                id: medeu,
+                at: Some(crate::geo::LatLon {
+                    lat: 43.157,
+                    lon: 77.059,
+                }),
+                radius_m: Some(1500.0),
+            },
+        );
+        let m = place(&cat, "Медеу").unwrap();
+        assert_eq!(
+            (m.lat, m.lon, m.radius_m),
+            (Some(43.157), Some(77.059), Some(1500.0))
+        );
+        assert_eq!(stack.labels().0, Some(UndoWhat::Coordinates));
+        assert!(cat.search_set("medeu").unwrap().contains(&ids[0]));
+
+        // Undo, step by step.
+        run(&mut stack, &mut cat, Command::Undo);
+        let m = place(&cat, "Медеу").unwrap();
+        assert_eq!((m.lat, m.lon, m.radius_m), (None, None, None));
+        run(&mut stack, &mut cat, Command::Undo);
+        assert!(
+            place(&cat, "Медеу")
+                .unwrap()
+                .aliases
+                .contains(&"Медеу шатқалы".to_string())
+        );
+        run(&mut stack, &mut cat, Command::Undo);
+        assert!(
+            !place(&cat, "Медеу")
+                .unwrap()
+                .aliases
+                .contains(&"Медеу шатқалы".to_string())
+        );
+        run(&mut stack, &mut cat, Command::Undo);
+        assert_eq!(place(&cat, "Медеу").unwrap().path, ["Медеу"]);
+        // Redo puts it back inside, and the search index follows.
+        run(&mut stack, &mut cat, Command::Redo);
+        assert_eq!(place(&cat, "Медеу").unwrap().path, ["Алматы", "Медеу"]);
+        assert!(cat.search_set("Алматы").unwrap().contains(&ids[0]));
+        run(&mut stack, &mut cat, Command::Undo);
+        // The first place created goes away, and comes back with its id.
+        // Медеу is on an item since it was created: its creation is not taken back.
+        assert!(stack.handle(&mut cat, "t", Command::Undo).is_err());
+        assert!(place(&cat, "Медеу").is_some());
+        assert_eq!(cat.item(ids[0]).unwrap().place.as_deref(), Some("Медеу"));
+        run(&mut stack, &mut cat, Command::Undo); // Алматы
+        assert!(place(&cat, "Алматы").is_none());
+        run(&mut stack, &mut cat, Command::Redo);
+        assert_eq!(place(&cat, "Алматы").unwrap().id, almaty);
+        assert!(cat.audit().unwrap().is_empty());
     }
 
     #[test]

@@ -577,3 +577,156 @@ impl Tx<'_> {
         Ok(id)
     }
 }
+
+impl Tx<'_> {
+    /// Takes a name a person or place is found by away, recorded as an `alias-removed` entry.
+    /// Its current name cannot be removed (rename it first); an alias it does not have changes
+    /// nothing.
+    pub fn remove_alias(&self, kind: EntityKind, id: i64, alias: &str) -> Result<()> {
+        let alias = clean_name(alias)?;
+        let name = self.entity_name_of(kind, id)?;
+        if name == alias {
+            return Err(Error::invalid(format!(
+                "{alias:?} is the {}'s name; rename it before removing the alias",
+                kind.as_str()
+            )));
+        }
+        let sql = match kind {
+            EntityKind::Person => "DELETE FROM person_aliases WHERE person_id = ?1 AND alias = ?2",
+            EntityKind::Place => "DELETE FROM place_aliases WHERE place_id = ?1 AND alias = ?2",
+        };
+        if self.conn().execute(sql, params![id, alias])? == 0 {
+            return Ok(());
+        }
+        self.reindex_entity(kind, id)?;
+        self.log(
+            "alias-removed",
+            None,
+            serde_json::json!({"kind": kind.as_str(), "name": name, "alias": alias}),
+        )
+    }
+
+    /// Puts a place inside another (or, with `None`, at the top), recorded as a `parent`
+    /// entry. A place cannot go inside itself or a place inside it.
+    pub fn set_place_parent(&self, id: i64, parent: Option<i64>) -> Result<()> {
+        let (name, old): (String, Option<i64>) = self.conn().query_row(
+            "SELECT name, parent_id FROM places WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if old == parent {
+            return Ok(());
+        }
+        let parent_name = match parent {
+            None => None,
+            Some(p) => {
+                let inside: bool = self.conn().query_row(
+                    "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT p.id FROM places p JOIN sub ON p.parent_id = sub.id)
+                     SELECT EXISTS (SELECT 1 FROM sub WHERE id = ?2)",
+                    params![id, p],
+                    |r| r.get(0),
+                )?;
+                let parent_name = self.entity_name_of(EntityKind::Place, p)?;
+                if inside {
+                    return Err(Error::invalid(format!(
+                        "{parent_name} lies inside {name}: a place cannot go inside itself"
+                    )));
+                }
+                Some(parent_name)
+            }
+        };
+        let old_name = old
+            .map(|o| self.entity_name_of(EntityKind::Place, o))
+            .transpose()?;
+        self.conn().execute(
+            "UPDATE places SET parent_id = ?2 WHERE id = ?1",
+            params![id, parent],
+        )?;
+        self.reindex_entity(EntityKind::Place, id)?;
+        self.log(
+            "parent",
+            None,
+            serde_json::json!({"kind": "place", "name": name, "from": old_name, "to": parent_name}),
+        )
+    }
+
+    /// Finds the place called `name` directly under `parent` (any alias, any script), creating
+    /// it if there is none, recorded as a `created` entry.
+    pub fn place_under(&self, name: &str, parent: Option<i64>) -> Result<i64> {
+        let name = clean_name(name)?;
+        if name.contains('>') {
+            return Err(Error::invalid("a place's name cannot contain '>'"));
+        }
+        if let Some(id) = self.find_place_under(&name, parent)? {
+            return Ok(id);
+        }
+        let mut path = match parent {
+            Some(p) => self.place_path(p)?,
+            None => Vec::new(),
+        };
+        path.push(name.clone());
+        let id = self.next_entity_id(EntityKind::Place)?;
+        self.conn().execute(
+            "INSERT INTO places (id, name, parent_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![id, name, parent, now()],
+        )?;
+        self.insert_alias(EntityKind::Place, id, &name)?;
+        self.log(
+            "created",
+            None,
+            serde_json::json!({"kind": "place", "name": name, "path": path}),
+        )?;
+        Ok(id)
+    }
+
+    /// A place's names from the outermost ancestor down to itself.
+    fn place_path(&self, id: i64) -> Result<Vec<String>> {
+        let mut path = Vec::new();
+        let mut cur = Some(id);
+        while let Some(c) = cur {
+            let (n, p): (String, Option<i64>) = self.conn().query_row(
+                "SELECT name, parent_id FROM places WHERE id = ?1",
+                [c],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            path.push(n);
+            cur = p;
+            if path.len() > 64 {
+                break;
+            }
+        }
+        path.reverse();
+        Ok(path)
+    }
+
+    fn entity_name_of(&self, kind: EntityKind, id: i64) -> Result<String> {
+        let sql = match kind {
+            EntityKind::Person => "SELECT name FROM people WHERE id = ?1",
+            EntityKind::Place => "SELECT name FROM places WHERE id = ?1",
+        };
+        self.conn()
+            .query_row(sql, [id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::invalid(format!("no {} with id {id}", kind.as_str())))
+    }
+}
+
+impl Catalog {
+    /// How many items refer to each person or place directly (a place's count leaves out the
+    /// places inside it), by id; one with none is missing.
+    pub fn item_counts(&self, kind: EntityKind) -> Result<std::collections::HashMap<i64, usize>> {
+        let sql = match kind {
+            EntityKind::Person => "SELECT person_id, count(*) FROM item_people GROUP BY person_id",
+            EntityKind::Place => {
+                "SELECT place_id, count(*) FROM items WHERE place_id IS NOT NULL GROUP BY place_id"
+            }
+        };
+        let mut stmt = self.conn().prepare(sql)?;
+        let v = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)? as usize))
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(v)
+    }
+}

@@ -26,6 +26,8 @@ pub struct NewItem {
     /// The file ends before its picture (or recording) does.
     pub incomplete: bool,
     pub exif: crate::facts::ExifFacts,
+    /// The upright thumbnail's perceptual hash (`verify::perceptual_hash`), for near-duplicates.
+    pub phash: Option<u64>,
 }
 
 /// An item as `list --json` and `show --json` print it.
@@ -53,8 +55,9 @@ pub struct ItemRow {
     /// Where `capture_time` came from: `exif`, `xmp` or `container`.
     pub capture_source: Option<String>,
     pub gps: Option<Gps>,
-    /// Warnings about the item's claims: `place-mismatch` when the camera's position lies
-    /// outside its tagged place's radius.
+    /// Warnings about the item's claims: `date-mismatch` when the camera's capture time lies
+    /// outside its event date by more than the clock tolerance (`verify::date_mismatch`),
+    /// `place-mismatch` when the camera's position lies outside its tagged place's radius.
     pub flags: Vec<String>,
     pub camera: Option<Camera>,
     pub orientation: Option<u16>,
@@ -150,7 +153,7 @@ const ITEM_COLUMNS: &str =
     has_preview, incomplete, capture_local, capture_offset, capture_subsec, capture_source, gps_lat,
     gps_lon, gps_alt, camera_make, camera_model, camera_serial, orientation, event_text, caption,
     place_id, source, credit, review_status, review_by, review_at, stored_path, imported_at,
-    do_not_publish";
+    do_not_publish, capture_home";
 
 /// How many items `Catalog::items` reads per round of queries.
 const ITEM_BATCH: usize = 1000;
@@ -204,9 +207,9 @@ impl Tx<'_> {
             "INSERT INTO items (sha256, original_name, stored_path, size, format, width, height, has_preview,
                 capture_local, capture_offset, capture_subsec, gps_lat, gps_lon, gps_alt, camera_make,
                 camera_model, camera_serial, orientation, imported_at, media, duration_s, incomplete,
-                capture_source, capture_home)
+                capture_source, capture_home, phash)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-                ?20, ?21, ?22, ?23, ?24)",
+                ?20, ?21, ?22, ?23, ?24, ?25)",
             params![
                 item.sha256,
                 item.original_name,
@@ -232,6 +235,7 @@ impl Tx<'_> {
                 item.incomplete,
                 e.capture_source.map(|s| s.as_str()),
                 home,
+                item.phash.map(|h| h as i64),
             ],
         )?;
         let id = self.conn().last_insert_rowid();
@@ -522,8 +526,9 @@ impl Catalog {
     pub fn items(&self, ids: &[i64]) -> Result<Vec<ItemRow>> {
         let mut out = Vec::with_capacity(ids.len());
         let mut place_paths = HashMap::new();
+        let tolerance_h = self.clock_tolerance_h()?;
         for batch in ids.chunks(ITEM_BATCH) {
-            self.read_batch(batch, &mut place_paths, &mut out)?;
+            self.read_batch(batch, tolerance_h, &mut place_paths, &mut out)?;
         }
         Ok(out)
     }
@@ -618,6 +623,7 @@ impl Catalog {
     fn read_batch(
         &self,
         ids: &[i64],
+        tolerance_h: f64,
         place_paths: &mut HashMap<i64, PlaceInfo>,
         out: &mut Vec<ItemRow>,
     ) -> Result<()> {
@@ -635,7 +641,7 @@ impl Catalog {
             )?;
             let mut found = stmt.query([&list])?;
             while let Some(r) = found.next()? {
-                let (mut row, place_id) = Self::row(r)?;
+                let (mut row, place_id) = Self::row(r, tolerance_h)?;
                 if let Some(pid) = place_id {
                     if let std::collections::hash_map::Entry::Vacant(e) = place_paths.entry(pid) {
                         e.insert(self.place_info(pid)?);
@@ -716,7 +722,7 @@ impl Catalog {
 
     /// One item from a row of `ITEM_COLUMNS`, read by column name, and its place id; what
     /// other tables hold (paths, people, place path...) is filled in by `read_batch`.
-    fn row(r: &Row<'_>) -> Result<(ItemRow, Option<i64>)> {
+    fn row(r: &Row<'_>, tolerance_h: f64) -> Result<(ItemRow, Option<i64>)> {
         let id: i64 = r.get("id")?;
         let capture_local: Option<String> = r.get("capture_local")?;
         let capture_offset: Option<String> = r.get("capture_offset")?;
@@ -729,6 +735,17 @@ impl Catalog {
         let event_text: Option<String> = r.get("event_text")?;
         let place_id: Option<i64> = r.get("place_id")?;
         let event = event_text.as_deref().and_then(|t| EventDate::parse(t).ok());
+        let capture_home: Option<String> = r.get("capture_home")?;
+        let mut flags = Vec::new();
+        if date_mismatch(
+            event.as_ref(),
+            capture_local.as_deref(),
+            capture_offset.as_deref(),
+            capture_home.as_deref(),
+            tolerance_h,
+        ) {
+            flags.push(crate::verify::DATE_MISMATCH.to_string());
+        }
         let row = ItemRow {
             id,
             sha256: r.get("sha256")?,
@@ -747,7 +764,7 @@ impl Catalog {
             capture_subsec: r.get("capture_subsec")?,
             capture_source: r.get("capture_source")?,
             gps: lat.zip(lon).map(|(lat, lon)| Gps { lat, lon, alt }),
-            flags: Vec::new(),
+            flags,
             camera: (make.is_some() || model.is_some()).then_some(Camera {
                 make,
                 model,
@@ -811,6 +828,24 @@ struct PlaceInfo {
     radius_m: Option<f64>,
 }
 
+/// The `date-mismatch` rule on the catalogue's columns: false unless both an event date and a
+/// readable capture time are there.
+fn date_mismatch(
+    event: Option<&EventDate>,
+    local: Option<&str>,
+    offset: Option<&str>,
+    home: Option<&str>,
+    tolerance_h: f64,
+) -> bool {
+    let (Some(event), Some(capture)) = (
+        event,
+        crate::verify::CaptureTime::from_columns(local, offset, home),
+    ) else {
+        return false;
+    };
+    crate::verify::date_mismatch(event, &capture, tolerance_h)
+}
+
 fn lat_lon(lat: Option<f64>, lon: Option<f64>) -> Option<LatLon> {
     lat.zip(lon).map(|(lat, lon)| LatLon { lat, lon })
 }
@@ -847,12 +882,22 @@ pub struct ItemSummary {
     /// Folded caption, name, keywords and every alias of its people and place: what the
     /// search field matches against.
     pub haystack: String,
+    /// Warnings about its claims that the summary can tell: `date-mismatch`.
+    pub flags: Vec<String>,
+    /// Its near-duplicates (`verify`): (item id, bits their perceptual hashes differ in),
+    /// nearest first.
+    pub similar: Vec<(i64, u32)>,
 }
 
 impl ItemSummary {
     /// Where the item is on the map: the camera's GPS, else its place's coordinates.
     pub fn position(&self) -> Option<(LatLon, Source)> {
         crate::geo::position(self.gps, self.place_at)
+    }
+
+    /// Flagged `date-mismatch`: its capture time disagrees with its event date.
+    pub fn date_mismatch(&self) -> bool {
+        self.flags.iter().any(|f| f == crate::verify::DATE_MISMATCH)
     }
 
     /// The interval the item occupies on the timeline: its event date, else its capture time.
@@ -890,7 +935,8 @@ impl Catalog {
                        WHERE ip.item_id = i.id),
                     (SELECT group_concat(a.fold, ' ') FROM place_aliases a WHERE a.place_id = i.place_id),
                     i.stored_path, i.media, i.duration_s, i.incomplete,
-                    i.gps_lat, i.gps_lon, pl.lat, pl.lon
+                    i.gps_lat, i.gps_lon, pl.lat, pl.lon,
+                    i.capture_local, i.capture_offset, i.capture_home
              FROM items i LEFT JOIN places pl ON pl.id = i.place_id
              WHERE ?1 IS NULL OR i.id = ?1
              ORDER BY i.sort_key IS NULL, i.sort_key, i.id",
@@ -902,6 +948,7 @@ impl Catalog {
             v.sort();
             v
         };
+        let tolerance_h = self.clock_tolerance_h()?;
         let rows = stmt.query_map([id], |r| {
             let caption: Option<String> = r.get(3)?;
             let name: String = r.get(2)?;
@@ -911,6 +958,19 @@ impl Catalog {
             let tags = split(r.get(12)?);
             let person_folds: Option<String> = r.get(13)?;
             let place_folds: Option<String> = r.get(14)?;
+            let event = event_text.as_deref().and_then(|t| EventDate::parse(t).ok());
+            let (local, offset, home): (Option<String>, Option<String>, Option<String>) =
+                (r.get(23)?, r.get(24)?, r.get(25)?);
+            let mut flags = Vec::new();
+            if date_mismatch(
+                event.as_ref(),
+                local.as_deref(),
+                offset.as_deref(),
+                home.as_deref(),
+                tolerance_h,
+            ) {
+                flags.push(crate::verify::DATE_MISMATCH.to_string());
+            }
             let haystack = [
                 crate::text::fold(caption.as_deref().unwrap_or("")),
                 crate::text::fold(&name),
@@ -926,7 +986,7 @@ impl Catalog {
                 caption,
                 format: r.get(4)?,
                 has_preview: r.get(5)?,
-                event: event_text.as_deref().and_then(|t| EventDate::parse(t).ok()),
+                event,
                 capture: capture.and_then(|c| {
                     chrono::NaiveDateTime::parse_from_str(&c, "%Y-%m-%dT%H:%M:%S").ok()
                 }),
@@ -942,9 +1002,90 @@ impl Catalog {
                 gps: lat_lon(r.get(19)?, r.get(20)?),
                 place_at: lat_lon(r.get(21)?, r.get(22)?),
                 haystack,
+                flags,
+                similar: Vec::new(),
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut out: Vec<ItemSummary> = rows.collect::<Result<_, _>>()?;
+        let hashes = self.perceptual_hashes()?;
+        match id {
+            None => {
+                let mut near = crate::verify::near_duplicates(&hashes);
+                for it in &mut out {
+                    it.similar = near.remove(&it.id).unwrap_or_default();
+                }
+            }
+            Some(id) => {
+                if let (Some(it), Some(&(_, h))) =
+                    (out.first_mut(), hashes.iter().find(|(i, _)| *i == id))
+                {
+                    it.similar = crate::verify::similar_to(id, h, &hashes);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// (item id, perceptual hash) of every item that has one, by id.
+    pub fn perceptual_hashes(&self) -> Result<Vec<(i64, u64)>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id, phash FROM items WHERE phash IS NOT NULL ORDER BY id")?;
+        let v = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?
+            .collect::<Result<_, _>>()?;
+        Ok(v)
+    }
+
+    /// The near-duplicates of item `id` (item id, distance), nearest first; None when the
+    /// item has no perceptual hash (nothing decoded, or imported before hashes were kept and
+    /// `kadr rehash-similar` not run).
+    pub fn similar(&self, id: i64) -> Result<Option<Vec<(i64, u32)>>> {
+        let own: Option<Option<i64>> = self
+            .conn()
+            .query_row("SELECT phash FROM items WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        let Some(own) = own else {
+            return Err(Error::NoSuchItem(id.to_string()));
+        };
+        let Some(own) = own else { return Ok(None) };
+        Ok(Some(crate::verify::similar_to(
+            id,
+            own as u64,
+            &self.perceptual_hashes()?,
+        )))
+    }
+
+    /// (id, sha256) of the items with a preview but no perceptual hash, by id.
+    pub fn missing_perceptual_hashes(&self) -> Result<Vec<(i64, String)>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, sha256 FROM items WHERE phash IS NULL AND has_preview != 0 ORDER BY id",
+        )?;
+        let v = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(v)
+    }
+}
+
+impl Tx<'_> {
+    /// Stores perceptual hashes computed after import (`kadr rehash-similar`) for items that
+    /// have none, with one history entry naming how many; an item that has one keeps it.
+    /// Returns how many were stored.
+    pub fn set_perceptual_hashes(&self, hashes: &[(i64, u64)]) -> Result<usize> {
+        let mut n = 0;
+        {
+            let mut stmt = self
+                .conn()
+                .prepare("UPDATE items SET phash = ?2 WHERE id = ?1 AND phash IS NULL")?;
+            for &(id, h) in hashes {
+                n += stmt.execute(params![id, h as i64])?;
+            }
+        }
+        if n > 0 {
+            self.log("rehash", None, json!({ "perceptual_hashes": n }))?;
+        }
+        Ok(n)
     }
 }
 

@@ -193,6 +193,13 @@ CREATE TABLE search_state (
     r#"
 ALTER TABLE places ADD COLUMN radius_m REAL CHECK (radius_m IS NULL OR radius_m > 0);
 "#,
+    // 6: verification aids: each item's perceptual hash (`verify::perceptual_hash` of its
+    // upright thumbnail; the 64 bits stored as a signed integer) for near-duplicates. NULL:
+    // not computed (imported before this migration, or nothing decoded); `kadr rehash-similar`
+    // computes the missing ones from the stored thumbnails.
+    r#"
+ALTER TABLE items ADD COLUMN phash INTEGER;
+"#,
 ];
 
 #[cfg(test)]
@@ -207,6 +214,7 @@ mod tests {
         "f75ab8b8cc297b8fd3fe31f2421b87cb0c3a0f12a83db600f9123c4b0b34288a",
         "55dbc668583df2366c3c17c5b2fd2f8bcc34a77dd4419b24cbdff0b36e70234b",
         "ec1fab2b305ab594124e9529a8106bc29ffb8335ffb9bc5e8349ef7b4efb39ec",
+        "90fd6882b95196d2babc4c101d15be9b1d96739d1e2af22568df738733345c69",
     ];
 
     #[test]

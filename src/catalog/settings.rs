@@ -1,4 +1,5 @@
-//! Settings of the library itself (not of the app): the home time zone.
+//! Settings of the library itself (not of the app): the home time zone, and the tolerance
+//! for camera clocks of the `date-mismatch` flag (`verify`).
 //!
 //! The home zone decides where a capture time with a known offset sits on the timeline: its
 //! wall-clock time in that zone at that date (`capture_home`), so a clip whose container states
@@ -11,12 +12,35 @@ use rusqlite::{OptionalExtension, params};
 use serde_json::json;
 
 const HOME_ZONE: &str = "home_zone";
+const CLOCK_TOLERANCE: &str = "clock_tolerance_h";
+
+/// The largest clock tolerance accepted, in hours (a year).
+pub const MAX_CLOCK_TOLERANCE_H: f64 = 8784.0;
 
 impl Catalog {
+    /// How far, in hours, a capture time may lie outside its event date before the item is
+    /// flagged `date-mismatch` (`verify::DEFAULT_CLOCK_TOLERANCE_H` when not set).
+    pub fn clock_tolerance_h(&self) -> Result<f64> {
+        clock_tolerance_h(self.conn())
+    }
+
     /// The library's home time zone (an IANA name such as `Asia/Almaty`), if set.
     pub fn home_zone(&self) -> Result<Option<String>> {
         home_zone(self.conn())
     }
+}
+
+fn clock_tolerance_h(conn: &rusqlite::Connection) -> Result<f64> {
+    let v: Option<String> = conn
+        .query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            [CLOCK_TOLERANCE],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(v.and_then(|v| v.parse::<f64>().ok())
+        .filter(|h| h.is_finite() && *h >= 0.0)
+        .unwrap_or(crate::verify::DEFAULT_CLOCK_TOLERANCE_H))
 }
 
 fn home_zone(conn: &rusqlite::Connection) -> Result<Option<String>> {
@@ -75,6 +99,32 @@ impl Tx<'_> {
             "settings",
             None,
             json!({ "home_zone": { "from": old, "to": new } }),
+        )?;
+        Ok(())
+    }
+
+    /// Sets the tolerance for camera clocks, in hours (0 to a year), and records the change
+    /// in the history. The `date-mismatch` flag is computed when items are read, so it
+    /// follows at once.
+    pub fn set_clock_tolerance_h(&self, hours: f64) -> Result<()> {
+        if !hours.is_finite() || !(0.0..=MAX_CLOCK_TOLERANCE_H).contains(&hours) {
+            return Err(crate::Error::invalid(format!(
+                "the clock tolerance is a number of hours from 0 to {MAX_CLOCK_TOLERANCE_H}, not {hours}"
+            )));
+        }
+        let old = clock_tolerance_h(self.conn())?;
+        if old == hours {
+            return Ok(());
+        }
+        self.conn().execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![CLOCK_TOLERANCE, hours.to_string()],
+        )?;
+        self.log(
+            "settings",
+            None,
+            json!({ "clock_tolerance_h": { "from": old, "to": hours } }),
         )?;
         Ok(())
     }

@@ -138,6 +138,7 @@ pub struct EntityRow {
     pub parent: Option<i64>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
+    pub radius_m: Option<f64>,
     pub created_at: String,
 }
 
@@ -545,12 +546,12 @@ impl Tx<'_> {
         for &id in ids {
             let (row_sql, alias_sql, items_sql) = match kind {
                 EntityKind::Person => (
-                    "SELECT name, NULL, NULL, NULL, created_at FROM people WHERE id = ?1",
+                    "SELECT name, NULL, NULL, NULL, created_at, NULL FROM people WHERE id = ?1",
                     "SELECT alias, fold FROM person_aliases WHERE person_id = ?1",
                     "SELECT item_id FROM item_people WHERE person_id = ?1",
                 ),
                 EntityKind::Place => (
-                    "SELECT name, parent_id, lat, lon, created_at FROM places WHERE id = ?1",
+                    "SELECT name, parent_id, lat, lon, created_at, radius_m FROM places WHERE id = ?1",
                     "SELECT alias, fold FROM place_aliases WHERE place_id = ?1",
                     "SELECT id FROM items WHERE place_id = ?1",
                 ),
@@ -563,6 +564,7 @@ impl Tx<'_> {
                         lat: r.get(2)?,
                         lon: r.get(3)?,
                         created_at: r.get(4)?,
+                        radius_m: r.get(5)?,
                     })
                 })
                 .optional()?;
@@ -632,9 +634,17 @@ impl Tx<'_> {
                         params![b.id, r.name, r.created_at],
                     )?,
                     EntityKind::Place => c.execute(
-                        "INSERT INTO places (id, name, parent_id, lat, lon, created_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        params![b.id, r.name, r.parent, r.lat, r.lon, r.created_at],
+                        "INSERT INTO places (id, name, parent_id, lat, lon, created_at, radius_m)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        params![
+                            b.id,
+                            r.name,
+                            r.parent,
+                            r.lat,
+                            r.lon,
+                            r.created_at,
+                            r.radius_m
+                        ],
                     )?,
                 };
             }
@@ -649,8 +659,8 @@ impl Tx<'_> {
                         params![b.id, rb.name],
                     )?,
                     EntityKind::Place => c.execute(
-                        "UPDATE places SET name = ?2, parent_id = ?3, lat = ?4, lon = ?5 WHERE id = ?1",
-                        params![b.id, rb.name, rb.parent, rb.lat, rb.lon],
+                        "UPDATE places SET name = ?2, parent_id = ?3, lat = ?4, lon = ?5, radius_m = ?6 WHERE id = ?1",
+                        params![b.id, rb.name, rb.parent, rb.lat, rb.lon, rb.radius_m],
                     )?,
                 };
             }
@@ -700,6 +710,25 @@ impl Tx<'_> {
         // Entities that go away last, once nothing refers to them.
         for (a, b) in from.iter().zip(to) {
             if let (Some(_), None) = (&a.row, &b.row) {
+                // Something that came to refer to it since (an item tagged with a place
+                // created, then its creation undone) keeps it.
+                let used = match b.kind {
+                    EntityKind::Person => {
+                        "SELECT (SELECT count(*) FROM item_people WHERE person_id = ?1)"
+                    }
+                    EntityKind::Place => {
+                        "SELECT (SELECT count(*) FROM items WHERE place_id = ?1)
+                              + (SELECT count(*) FROM places WHERE parent_id = ?1)"
+                    }
+                };
+                let n: i64 = c.query_row(used, [b.id], |r| r.get(0))?;
+                if n > 0 {
+                    return Err(Error::invalid(format!(
+                        "the {} {:?} is in use, so it cannot be taken away",
+                        b.kind.as_str(),
+                        a.row.as_ref().map(|r| r.name.as_str()).unwrap_or_default()
+                    )));
+                }
                 let sql = match b.kind {
                     EntityKind::Person => "DELETE FROM people WHERE id = ?1",
                     EntityKind::Place => "DELETE FROM places WHERE id = ?1",

@@ -97,11 +97,29 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Settings of the library: its home time zone (where capture times sit on the timeline).
+    /// Settings of the library: its home time zone (where capture times sit on the timeline)
+    /// and the tolerance for camera clocks (the `date-mismatch` flag).
     Settings {
         /// An IANA time zone such as Asia/Almaty; "" clears it.
         #[arg(long, value_name = "ZONE")]
         home_zone: Option<String>,
+        /// How many hours a capture time may lie outside its event date before the item is
+        /// flagged `date-mismatch` (default 2; 14 more when the camera's offset is unknown).
+        #[arg(long, value_name = "HOURS")]
+        clock_tolerance: Option<f64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Near-duplicates of an item (ITEM: id or SHA-256 prefix): the same picture re-saved,
+    /// resized, cropped a little or recompressed, nearest first.
+    Similar {
+        item: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compute the perceptual hashes (for `similar`) that items imported before they were
+    /// kept lack, from their stored thumbnails.
+    RehashSimilar {
         #[arg(long)]
         json: bool,
     },
@@ -155,11 +173,12 @@ pub enum Command {
         json: bool,
         item: Option<String>,
     },
-    /// Export items: a BagIt bag, an HTML chronicle, CSV or JSON (selection: ITEMs and/or filters).
+    /// Export items: a BagIt bag, an HTML chronicle, CSV, JSON, XMP sidecars or publication
+    /// copies (selection: ITEMs and/or filters).
     Export {
         #[arg(long)]
         json: bool,
-        /// bag, html, csv, json or publish.
+        /// bag, html, csv, json, xmp or publish.
         #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::export::FORMATS))]
         format: String,
         /// The output folder (created if missing; must be empty unless --force).

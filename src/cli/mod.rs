@@ -152,27 +152,99 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
             print_item(&row, json);
             Ok(0)
         }
-        Command::Settings { home_zone, json } => {
+        Command::Settings {
+            home_zone,
+            clock_tolerance,
+            json,
+        } => {
             let mut cat = lib.catalog()?;
-            if let Some(zone) = home_zone {
-                let zone = Some(zone.trim()).filter(|z| !z.is_empty());
-                cat.write(actor, |tx| tx.set_home_zone(zone))?;
+            if home_zone.is_some() || clock_tolerance.is_some() {
+                cat.write(actor, |tx| {
+                    if let Some(zone) = &home_zone {
+                        tx.set_home_zone(Some(zone.trim()).filter(|z| !z.is_empty()))?;
+                    }
+                    if let Some(hours) = clock_tolerance {
+                        tx.set_clock_tolerance_h(hours)?;
+                    }
+                    Ok(())
+                })?;
             }
             let zone = cat.home_zone()?;
+            let tolerance = cat.clock_tolerance_h()?;
             let heif = crate::ingest::heif_previews();
             if json {
                 print_json(&serde_json::json!({
                     "home_zone": zone,
                     "heif_previews": heif.is_ok(),
+                    "clock_tolerance_h": tolerance,
                 }));
             } else {
                 println!("home time zone: {}", zone.as_deref().unwrap_or("not set"));
+                println!(
+                    "camera clock tolerance: {tolerance} h ({} h when the offset is unknown)",
+                    tolerance + crate::verify::UNKNOWN_OFFSET_WIDENING_H as f64
+                );
                 match heif {
                     Ok(()) => println!("HEIC/AVIF previews: available"),
                     Err(why) => println!("HEIC/AVIF previews: not available ({why})"),
                 }
             }
             Ok(0)
+        }
+        Command::Similar { item, json } => {
+            let cat = lib.catalog()?;
+            let id = cat.resolve(&item)?;
+            let Some(found) = cat.similar(id)? else {
+                return Err(Error::invalid(format!(
+                    "item {id} has no perceptual hash (nothing of its picture decoded, or it was \
+                     imported before hashes were kept: run kadr rehash-similar)"
+                )));
+            };
+            let ids: Vec<i64> = found.iter().map(|f| f.0).collect();
+            let rows = cat.items(&ids)?;
+            if json {
+                let out: Vec<serde_json::Value> = rows
+                    .iter()
+                    .zip(&found)
+                    .map(|(row, (_, d))| {
+                        let mut v = serde_json::to_value(row).expect("item serialises");
+                        v["distance"] = (*d).into();
+                        v
+                    })
+                    .collect();
+                print_json(&out);
+            } else {
+                for (row, (_, d)) in rows.iter().zip(&found) {
+                    println!("{d:>2}  {}", list_line(row));
+                }
+            }
+            Ok(0)
+        }
+        Command::RehashSimilar { json } => {
+            let mut cat = lib.catalog()?;
+            let missing = cat.missing_perceptual_hashes()?;
+            let mut hashes = Vec::new();
+            let mut failed = Vec::new();
+            for (id, sha) in &missing {
+                let path = lib.thumb_path(sha);
+                match image::open(&path) {
+                    Ok(img) => hashes.push((*id, crate::verify::perceptual_hash(&img.to_rgb8()))),
+                    Err(e) => failed.push((*id, format!("{e}: {}", path.display()))),
+                }
+            }
+            let n = cat.write(actor, |tx| tx.set_perceptual_hashes(&hashes))?;
+            if json {
+                print_json(&serde_json::json!({
+                    "hashed": n,
+                    "failed": failed.iter().map(|(id, why)| serde_json::json!({"id": id, "error": why})).collect::<Vec<_>>(),
+                }));
+            } else {
+                println!("perceptual hashes computed: {n}");
+                for (id, why) in &failed {
+                    eprintln!("kadr: item {id}: thumbnail unreadable ({why})");
+                }
+            }
+            Ok(if failed.is_empty() { 0 } else { 1 })
         }
         Command::Verify { json } => {
             let bar = progress_bar(json);

@@ -4,13 +4,14 @@
 //! bagit.txt                 version and tag-file encoding
 //! bag-info.txt              who, when, what (Payload-Oxum, Bag-Size, ...)
 //! data/originals/<sha256>.<ext>   the originals, byte-identical (checked after copying)
+//! data/originals/<sha256>.xmp     beside each, its XMP sidecar (as `--format xmp` writes it)
 //! data/catalog/items.json   the items as `show --json` prints them; items.csv the same as CSV
 //! data/catalog/people.json, places.json, history.json   what those items refer to
 //! manifest-sha256.txt, manifest-sha512.txt   every payload file
 //! tagmanifest-sha256.txt    bagit.txt, bag-info.txt and both payload manifests
 //! ```
 
-use super::{Ctx, Digests, Out, human_size, report};
+use super::{Ctx, Digests, Out, human_size, report, xmp};
 use crate::error::{Error, Result};
 use crate::vault::hash_file;
 use std::path::Path;
@@ -19,6 +20,7 @@ pub(crate) fn write(ctx: &Ctx<'_>, out: &mut Out<'_>) -> Result<()> {
     // (path inside the bag, digests), for the manifests.
     let mut payload: Vec<(String, Digests)> = Vec::new();
     let vault = ctx.lib.vault();
+    let coords = xmp::place_coordinates(ctx)?;
     for item in ctx.items {
         let src = vault.absolute(&item.stored_path);
         let ext = Path::new(&item.stored_path)
@@ -47,6 +49,10 @@ pub(crate) fn write(ctx: &Ctx<'_>, out: &mut Out<'_>) -> Result<()> {
             ));
         }
         payload.push((rel, d));
+        let rel = format!("data/originals/{}.xmp", item.sha256);
+        let sidecar = xmp::sidecar(item, &coords);
+        out.write(&rel, sidecar.as_bytes())?;
+        payload.push((rel, Digests::of(sidecar.as_bytes())));
     }
 
     let catalog_files = [

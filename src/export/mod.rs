@@ -1,16 +1,19 @@
 //! Exports: a selection of items written to a folder as a BagIt bag (`bag`), a self-contained
-//! HTML chronicle (`html`), or catalogue data for spreadsheets and scripts (`csv`, `json`).
+//! HTML chronicle (`html`), catalogue data for spreadsheets and scripts (`csv`, `json`), XMP
+//! sidecars for photo managers (`xmp`), or publication copies (`publish`).
 //!
 //! This module owns the selection (ITEM arguments and/or a `Filter`) and the output folder:
 //! everything is written into a hidden temp sibling (`.NAME.partial-<pid>`), fsynced, and renamed
 //! into place only when complete, so an export that fails or is cancelled midway never leaves a
 //! folder that looks complete. A non-empty output folder is replaced only with `force`, and the
 //! old one is removed only after the new one is in place. Each export is recorded in the history.
-//! The formats themselves live in `bag` and `report`. Originals are only ever read.
+//! The formats themselves live in `bag`, `report`, `xmp` and `publish`. Originals are only ever
+//! read.
 
 mod bag;
 mod publish;
 mod report;
+mod xmp;
 
 use crate::catalog::{Catalog, Filter, ItemRow};
 use crate::error::{Error, Result, WithPath};
@@ -25,7 +28,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The formats `--format` accepts.
-pub const FORMATS: &[&str] = &["bag", "html", "csv", "json", "publish"];
+pub const FORMATS: &[&str] = &["bag", "html", "csv", "json", "xmp", "publish"];
 
 /// One `kadr export` command.
 #[derive(Debug, Clone)]
@@ -67,6 +70,7 @@ impl Summary {
             "html" => "an HTML chronicle",
             "csv" => "CSV",
             "publish" => "publication copies",
+            "xmp" => "XMP sidecars",
             _ => "JSON",
         };
         format!(
@@ -103,7 +107,7 @@ pub fn export(
 ) -> Result<Summary> {
     if !FORMATS.contains(&options.format.as_str()) {
         return Err(Error::invalid(format!(
-            "unknown export format {:?} (bag, html, csv, json or publish)",
+            "unknown export format {:?} (bag, html, csv, json, xmp or publish)",
             options.format
         )));
     }
@@ -160,6 +164,7 @@ pub fn export(
         "publish" => publish::write(&ctx, &mut writer).map(|p| published = p),
         "html" => report::write_html(&ctx, &mut writer),
         "csv" => report::write_csv(&ctx, &mut writer),
+        "xmp" => xmp::write(&ctx, &mut writer),
         _ => report::write_json(&ctx, &mut writer),
     }
     .and_then(|()| writer.check_cancel())

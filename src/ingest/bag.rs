@@ -41,6 +41,19 @@ pub fn is_bag(dir: &Path) -> bool {
     dir.is_dir() && dir.join("bagit.txt").is_file()
 }
 
+/// Whether a file the walk skipped in `data/originals` is one of the XMP sidecars that
+/// `export --format bag` writes beside each original (`<sha256>.xmp`): it repeats the bag's
+/// catalogue data, so leaving it out is expected and not reported.
+pub fn is_own_sidecar(originals: &Path, skipped: &str) -> bool {
+    let path = Path::new(skipped);
+    path.parent() == Some(originals)
+        && path.extension().is_some_and(|e| e == "xmp")
+        && path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .is_some_and(|s| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// Checks the bag whole; on damage returns the file and what is wrong with it.
 pub fn verify(dir: &Path) -> std::result::Result<(), (PathBuf, String)> {
     let (manifest, sha512) = if dir.join("manifest-sha256.txt").is_file() {

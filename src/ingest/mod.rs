@@ -24,11 +24,12 @@ pub use video::VideoFacts;
 use crate::catalog::{Catalog, NewItem};
 use crate::error::{Error, Result};
 use crate::library::{Library, write_derived};
-use crate::vault::{Content, Session, Vault};
+use crate::vault::{Content, Session, Staged, Vault};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Imported {
@@ -121,13 +122,17 @@ pub fn import_all(
         }
         let originals = dir.join("data").join("originals");
         if originals.is_dir() {
-            report.absorb(import(
+            let mut part = import(
                 library,
-                &[originals],
+                std::slice::from_ref(&originals),
                 options,
                 cancel,
                 &mut progress,
-            )?);
+            )?;
+            // The bag's own sidecars are not media, and nothing the user needs to hear about.
+            part.skipped
+                .retain(|s| !bag::is_own_sidecar(&originals, &s.path));
+            report.absorb(part);
         }
         match bag::merge(&mut library.catalog()?, &options.actor, &dir) {
             Ok((merged, conflicts)) => {
@@ -167,7 +172,8 @@ pub struct ImportOptions {
 enum Done {
     Ready {
         item: Box<NewItem>,
-        temp: PathBuf,
+        /// Fsynced by the writer before it is placed.
+        temp: Staged,
         warnings: Vec<String>,
     },
     Duplicate {
@@ -257,21 +263,45 @@ pub fn import(
             });
         }
         drop(tx);
-        // The writer: results are catalogued in walk order (so ids are stable), each batch of
-        // ready files in one transaction.
+        // The writer: results are catalogued in walk order (so ids are stable). Files ready in
+        // order gather into a batch, written in one transaction (one folder sync, one commit)
+        // once it holds `BATCH_MAX` files, or its first has waited `BATCH_WAIT`, or the
+        // workers are done.
         let mut waiting = std::collections::BTreeMap::new();
         let mut next_to_write = 0;
-        while let Ok((i, done)) = rx.recv() {
-            waiting.insert(i, done);
-            while let Ok((i, done)) = rx.try_recv() {
+        let mut batch = Vec::new();
+        let mut since = Instant::now();
+        let mut open = true;
+        while open || !batch.is_empty() {
+            let got = if !open {
+                None
+            } else if batch.is_empty() {
+                rx.recv().map_err(|_| open = false).ok()
+            } else {
+                match rx.recv_timeout(BATCH_WAIT.saturating_sub(since.elapsed())) {
+                    Ok(m) => Some(m),
+                    Err(mpsc::RecvTimeoutError::Timeout) => None,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => {
+                        open = false;
+                        None
+                    }
+                }
+            };
+            if let Some((i, done)) = got {
                 waiting.insert(i, done);
+                while let Ok((i, done)) = rx.try_recv() {
+                    waiting.insert(i, done);
+                }
+                while let Some(done) = waiting.remove(&next_to_write) {
+                    if batch.is_empty() {
+                        since = Instant::now();
+                    }
+                    batch.push(done);
+                    next_to_write += 1;
+                }
             }
-            let mut batch = Vec::new();
-            while let Some(done) = waiting.remove(&next_to_write) {
-                batch.push(done);
-                next_to_write += 1;
-            }
-            if batch.is_empty() {
+            let due = !open || batch.len() >= BATCH_MAX || since.elapsed() >= BATCH_WAIT;
+            if batch.is_empty() || !due {
                 continue;
             }
             write_batch(&mut catalog, &vault, &options.actor, &batch, &mut report);
@@ -284,12 +314,18 @@ pub fn import(
                     path: path.clone(),
                 });
             }
+            batch.clear();
         }
         Ok(())
     })?;
     report.cancelled = cancel.load(Ordering::Relaxed) && files_done < files.len();
     Ok(report)
 }
+
+/// The most files the writer commits in one transaction.
+const BATCH_MAX: usize = 64;
+/// How long a finished file may wait for others to share its transaction.
+const BATCH_WAIT: Duration = Duration::from_millis(100);
 
 fn write_batch(
     catalog: &mut Catalog,
@@ -300,6 +336,9 @@ fn write_batch(
 ) {
     let mut local = ImportReport::default();
     let result = catalog.write(actor, |tx| {
+        // Originals moved in by this batch: their folders are synced once, before the
+        // transaction that records them commits.
+        let mut placed = Vec::new();
         for done in batch {
             match done {
                 Done::Failed { path, error } => local.failed.push(Failed { path: path.clone(), error: error.clone() }),
@@ -318,14 +357,22 @@ fn write_batch(
                         local.warnings.push(Warning { path: item.source_path.clone(), warning: w.clone() });
                     }
                     if let Some(id) = tx.item_id_by_sha(&item.sha256)? {
-                        let _ = std::fs::remove_file(temp);
+                        let _ = std::fs::remove_file(&temp.path);
                         tx.add_path(id, &item.source_path)?;
                         local.duplicates.push(Duplicate { path: item.source_path.clone(), sha256: item.sha256.clone(), id });
                         continue;
                     }
-                    if let Err(e) = vault.commit(temp, &item.stored_path) {
+                    if let Err(e) = temp.sync() {
+                        let _ = std::fs::remove_file(&temp.path);
                         local.failed.push(Failed { path: item.source_path.clone(), error: e.to_string() });
                         continue;
+                    }
+                    match vault.place(&temp.path, &item.stored_path) {
+                        Ok(target) => placed.push(target),
+                        Err(e) => {
+                            local.failed.push(Failed { path: item.source_path.clone(), error: e.to_string() });
+                            continue;
+                        }
                     }
                     let id = tx.insert_item(item)?;
                     local.imported.push(Imported {
@@ -338,6 +385,9 @@ fn write_batch(
                     });
                 }
             }
+        }
+        if !placed.is_empty() {
+            vault.sync_folders(placed.iter().filter_map(|p| p.parent()));
         }
         Ok(())
     });
@@ -391,10 +441,30 @@ fn process(library: &Library, session: &Session, reader: Option<&Catalog>, path:
             sha256: source.sha256,
         };
     }
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let head: Vec<u8> = match &source.content {
+        Content::Memory(b) => b[..b.len().min(64)].to_vec(),
+        Content::Staged(t) => read_head(t).unwrap_or_default(),
+    };
+    let kind = sniff(&head, &ext);
+    // A file in memory is copied to its temp file now, its writeback started, so the disk
+    // writes while this thread decodes; the writer fsyncs it before placing it.
+    let pending = match (&source.content, kind) {
+        (Content::Memory(b), Some(Kind::Photo(_) | Kind::Video(_))) => {
+            match session.stage_bytes_async(b) {
+                Ok(s) => Some(s),
+                Err(e) => return fail(e.to_string()),
+            }
+        }
+        _ => None,
+    };
     // From here on a rejected file must not leave its staged copy behind.
     let staged = match &source.content {
         Content::Staged(t) => Some(t.clone()),
-        Content::Memory(_) => None,
+        Content::Memory(_) => pending.as_ref().map(|p| p.path.clone()),
     };
     let reject = |error: String| {
         if let Some(t) = &staged {
@@ -405,15 +475,7 @@ fn process(library: &Library, session: &Session, reader: Option<&Catalog>, path:
             error,
         }
     };
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let head: Vec<u8> = match &source.content {
-        Content::Memory(b) => b[..b.len().min(64)].to_vec(),
-        Content::Staged(t) => read_head(t).unwrap_or_default(),
-    };
-    let kind = match sniff(&head, &ext) {
+    let kind = match kind {
         Some(k) => k,
         None => return reject("not a photo or video (unrecognised content)".into()),
     };
@@ -449,10 +511,12 @@ fn process(library: &Library, session: &Session, reader: Option<&Catalog>, path:
         }
     };
     warnings.extend(described.warnings);
-    let temp = match &source.content {
-        Content::Staged(t) => t.clone(),
-        Content::Memory(b) => match session.stage_bytes(b) {
-            Ok(t) => t,
+    let temp = match (&source.content, pending) {
+        (Content::Staged(t), _) => Staged::synced(t.clone()),
+        // Fsynced by the writer, with the rest of its batch.
+        (Content::Memory(_), Some(pending)) => pending,
+        (Content::Memory(b), None) => match session.stage_bytes(b) {
+            Ok(t) => Staged::synced(t),
             Err(e) => return fail(e.to_string()),
         },
     };
@@ -473,6 +537,7 @@ fn process(library: &Library, session: &Session, reader: Option<&Catalog>, path:
         has_preview: described.has_preview,
         incomplete: described.incomplete,
         exif: described.facts,
+        phash: described.phash,
     };
     Done::Ready {
         item: Box::new(item),
@@ -493,6 +558,8 @@ struct Described {
     incomplete: bool,
     facts: ExifFacts,
     warnings: Vec<String>,
+    /// The upright thumbnail's perceptual hash (`verify`), for near-duplicates.
+    phash: Option<u64>,
 }
 
 /// The warning for a file whose picture ends early.
@@ -520,6 +587,7 @@ fn describe_photo(
         incomplete: false,
         facts: ExifFacts::default(),
         warnings: Vec::new(),
+        phash: None,
     };
     // A decoder that panics on a damaged or crafted file costs the preview, not the item.
     let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -540,6 +608,7 @@ fn describe_photo(
                 Err(e) => warnings.push(format!("no preview: {e}")),
             }
             d.incomplete = r.incomplete;
+            d.phash = Some(r.thumb_hash);
             // A RAW's preview may be smaller than the photo: the size its metadata states wins.
             let stated = matches!(format, Format::Raw(_))
                 .then(|| displayed(facts.pixel_size, facts.orientation))
@@ -630,8 +699,10 @@ fn describe_video(
         },
     };
     let mut has_preview = false;
+    let mut phash = None;
     match poster.and_then(|img| {
         let thumb = render::shrink(&img, render::THUMB_EDGE);
+        phash = Some(crate::verify::perceptual_hash(&thumb));
         let t = encode_jpeg(&thumb, 82)?;
         let p = encode_jpeg(&img, 85)?;
         write_derived(&library.thumb_path(&source.sha256), &t)
@@ -661,6 +732,7 @@ fn describe_video(
         incomplete: probed.incomplete,
         facts,
         warnings,
+        phash,
     })
 }
 

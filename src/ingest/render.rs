@@ -26,6 +26,8 @@ pub struct Rendered {
     pub width: u32,
     pub height: u32,
     pub thumb_jpeg: Vec<u8>,
+    /// The thumbnail's perceptual hash (`verify::perceptual_hash`), for near-duplicates.
+    pub thumb_hash: u64,
     pub preview_jpeg: Vec<u8>,
     /// The file ends before the picture does: what decoded is shown, the rest is grey.
     pub incomplete: bool,
@@ -83,6 +85,7 @@ pub fn render(
         width: d.width,
         height: d.height,
         thumb_jpeg: encode_jpeg(&thumb, 82).map_err(RenderError::Unreadable)?,
+        thumb_hash: crate::verify::perceptual_hash(&thumb),
         preview_jpeg: encode_jpeg(&img, 85).map_err(RenderError::Unreadable)?,
         incomplete: d.incomplete,
     })
@@ -386,7 +389,75 @@ pub(crate) fn shrink(img: &RgbImage, edge: u32) -> RgbImage {
             edge,
         )
     };
-    image::imageops::thumbnail(img, tw, th)
+    area_average(img, tw, th)
+}
+
+/// Downscales by averaging the source area under each output pixel (exact fractional
+/// coverage, 16-bit fixed-point weights), rows then columns. What `imageops::thumbnail`
+/// computes, in integers.
+fn area_average(img: &RgbImage, tw: u32, th: u32) -> RgbImage {
+    let (w, h) = img.dimensions();
+    let xs = area_weights(w, tw);
+    let ys = area_weights(h, th);
+    let src = img.as_raw();
+    // Rows: each source row to `tw` pixels, kept with 8 fractional bits.
+    let mut rows = vec![0u16; tw as usize * 3 * h as usize];
+    for (y, out) in rows.chunks_exact_mut(tw as usize * 3).enumerate() {
+        let row = &src[y * w as usize * 3..(y + 1) * w as usize * 3];
+        for (o, (first, ws)) in out.chunks_exact_mut(3).zip(&xs) {
+            let mut acc = [0u32; 3];
+            for (k, &wt) in ws.iter().enumerate() {
+                let p = &row[(first + k) * 3..(first + k) * 3 + 3];
+                for c in 0..3 {
+                    acc[c] += wt * p[c] as u32;
+                }
+            }
+            for c in 0..3 {
+                o[c] = ((acc[c] + 128) >> 8) as u16;
+            }
+        }
+    }
+    // Columns.
+    let stride = tw as usize * 3;
+    let mut out = vec![0u8; stride * th as usize];
+    for (orow, (first, ws)) in out.chunks_exact_mut(stride).zip(&ys) {
+        let mut acc = vec![0u64; stride];
+        for (k, &wt) in ws.iter().enumerate() {
+            let row = &rows[(first + k) * stride..(first + k + 1) * stride];
+            for (a, &v) in acc.iter_mut().zip(row) {
+                *a += wt as u64 * v as u64;
+            }
+        }
+        for (o, a) in orow.iter_mut().zip(acc) {
+            *o = ((a + (1 << 23)) >> 24).min(255) as u8;
+        }
+    }
+    RgbImage::from_raw(tw, th, out).expect("sized to fit")
+}
+
+/// For each of `dst` outputs over `src` inputs (`dst <= src`): the first input it covers and
+/// the weights of the inputs from there, in 1/65536, summing to 65536.
+fn area_weights(src: u32, dst: u32) -> Vec<(usize, Vec<u32>)> {
+    let scale = src as f64 / dst as f64;
+    (0..dst)
+        .map(|i| {
+            let (a, b) = (i as f64 * scale, (i + 1) as f64 * scale);
+            let first = (a.floor() as usize).min(src as usize - 1);
+            let last = (b.ceil() as usize).clamp(first + 1, src as usize);
+            let cover: Vec<f64> = (first..last)
+                .map(|j| (b.min(j as f64 + 1.0) - a.max(j as f64)).max(0.0))
+                .collect();
+            let sum: f64 = cover.iter().sum::<f64>().max(f64::MIN_POSITIVE);
+            let mut ws: Vec<u32> = cover
+                .iter()
+                .map(|c| (c / sum * 65536.0).round() as u32)
+                .collect();
+            let total: u32 = ws.iter().sum();
+            let big = (0..ws.len()).max_by_key(|&k| ws[k]).unwrap_or(0);
+            ws[big] = (ws[big] + 65536).saturating_sub(total);
+            (first, ws)
+        })
+        .collect()
 }
 
 fn check_size(w: u32, h: u32) -> Result<(), RenderError> {
@@ -693,6 +764,75 @@ pub fn encode_jpeg(img: &RgbImage, quality: u8) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::has_jpeg_end;
+
+    #[test]
+    fn shrinking_averages_areas() {
+        let (w, h, tw, th) = (500u32, 375u32, 256u32, 192u32);
+        let img = image::RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([(x / 2) as u8, (y * 13 % 256) as u8, ((x * y) % 251) as u8])
+        });
+        let ours = super::shrink(&img, 256);
+        assert_eq!(ours.dimensions(), (tw, th));
+        // The exact average of the area under each output pixel, in floating point.
+        let (sx, sy) = (w as f64 / tw as f64, h as f64 / th as f64);
+        let cover = |i: u32, s: f64, j: u32| {
+            let (a, b) = (i as f64 * s, (i + 1) as f64 * s);
+            (b.min(j as f64 + 1.0) - a.max(j as f64)).max(0.0)
+        };
+        let mut worst = 0.0f64;
+        for oy in 0..th {
+            for ox in 0..tw {
+                for c in 0..3 {
+                    let (mut sum, mut area) = (0.0, 0.0);
+                    for y in (oy as f64 * sy) as u32..(((oy + 1) as f64 * sy).ceil() as u32).min(h)
+                    {
+                        for x in
+                            (ox as f64 * sx) as u32..(((ox + 1) as f64 * sx).ceil() as u32).min(w)
+                        {
+                            let a = cover(ox, sx, x) * cover(oy, sy, y);
+                            sum += a * img.get_pixel(x, y)[c] as f64;
+                            area += a;
+                        }
+                    }
+                    let d = (sum / area - ours.get_pixel(ox, oy)[c] as f64).abs();
+                    worst = worst.max(d);
+                }
+            }
+        }
+        assert!(worst <= 1.0, "differs from the exact average by {worst}");
+        let flat = image::RgbImage::from_pixel(1000, 10, image::Rgb([200, 17, 255]));
+        let small = super::shrink(&flat, 333);
+        assert!(small.pixels().all(|p| p.0 == [200, 17, 255]));
+    }
+
+    #[test]
+    fn libjpeg_decodes_scaled_and_survives_damage() {
+        let img = image::RgbImage::from_fn(800, 600, |x, y| {
+            image::Rgb([(x / 4) as u8, (y / 3) as u8, 128])
+        });
+        let jpeg = super::encode_jpeg(&img, 90).unwrap();
+        let (small, w, h) = super::turbo::decode(&jpeg, 100).unwrap().unwrap();
+        assert_eq!((w, h, small.dimensions()), (800, 600, (100, 75)));
+        let p = small.get_pixel(50, 40);
+        assert!(p[0].abs_diff(100) <= 4 && p[1].abs_diff(106) <= 4, "{p:?}");
+        // Cut short: what is there decodes, the rest is grey.
+        let (cut, _, _) = super::turbo::decode(&jpeg[..jpeg.len() / 2], 100)
+            .unwrap()
+            .unwrap();
+        let bottom = cut.get_pixel(50, 74);
+        assert!(bottom.0.iter().all(|&v| v.abs_diff(128) <= 2), "{bottom:?}");
+        // Damage libjpeg gives up on comes back as an error, not a crash.
+        assert!(super::turbo::decode(&jpeg[..30], 100).is_err());
+        assert!(super::turbo::decode(b"\xFF\xD8\xFF\xC0garbage", 100).is_err());
+        // A header claiming a bomb of a size is refused before decoding.
+        let mut bomb = jpeg.clone();
+        let sof = bomb.windows(2).position(|m| m == [0xFF, 0xC0]).unwrap();
+        bomb[sof + 5..sof + 9].copy_from_slice(&[0xEA, 0x60, 0xEA, 0x60]);
+        assert!(matches!(
+            super::turbo::decode(&bomb, 100),
+            Err(super::RenderError::Bomb(_))
+        ));
+    }
 
     #[test]
     fn jpeg_end_is_found_past_thumbnails_and_before_trailers() {

@@ -352,9 +352,15 @@ fn export_the_selection_as_a_bag_from_the_app() {
     assert_eq!(
         std::fs::read_dir(out.join("data/originals"))
             .unwrap()
+            .filter(|e| e
+                .as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x != "xmp"))
             .count(),
         1,
-        "only the selection"
+        "only the selection (the original, beside its XMP sidecar)"
     );
 }
 

@@ -169,10 +169,9 @@ fn a_damaged_bag_is_refused_naming_the_file() {
     let (_a, bag, shas) = bag_from_a();
     let original = std::fs::read_dir(bag.join("data/originals"))
         .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e != "xmp"))
+        .unwrap();
     let mut bytes = std::fs::read(&original).unwrap();
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0x20;

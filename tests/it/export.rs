@@ -111,7 +111,7 @@ fn hex(bytes: &[u8]) -> String {
 /// `python3 -m bagit --validate DIR` (the strong form, as CI has it) and also our own validator,
 /// which must agree with it; where it is not, our own BagIt 1.0 validator alone decides, and
 /// stderr says the outside check was skipped.
-fn bagit_validate(dir: &Path) -> (bool, String) {
+pub fn bagit_validate(dir: &Path) -> (bool, String) {
     let ours = checks::validate_bag(dir);
     match checks::bagit_module() {
         Ok(()) => {
@@ -202,7 +202,8 @@ fn bag_validates_and_holds_byte_identical_originals() {
         })
         .collect();
     payload.sort();
-    assert_eq!(payload.len(), 4 + 5, "{payload:?}");
+    // Each original with its XMP sidecar, and the five catalogue files.
+    assert_eq!(payload.len(), 4 * 2 + 5, "{payload:?}");
     for (manifest, algo) in [("manifest-sha256.txt", 256), ("manifest-sha512.txt", 512)] {
         let text = std::fs::read_to_string(out.join(manifest)).unwrap();
         let mut listed = Vec::new();
@@ -490,7 +491,12 @@ fn a_selection_exports_only_those_items() {
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
         .collect();
     originals.sort();
-    let mut want = vec![format!("{}.jpg", shas[0]), format!("{}.jpg", shas[2])];
+    let mut want = vec![
+        format!("{}.jpg", shas[0]),
+        format!("{}.xmp", shas[0]),
+        format!("{}.jpg", shas[2]),
+        format!("{}.xmp", shas[2]),
+    ];
     want.sort();
     assert_eq!(originals, want);
     let desc = bag_info(&out)
