@@ -448,6 +448,7 @@ impl Tx<'_> {
             date.insert("typed".into(), json!(typed));
         }
         if !changed.is_empty() {
+            self.mark_typed(id, &changed)?;
             self.log("tag", Some(&sha), serde_json::Value::Object(changed))?;
             self.reindex_item(id)?;
         }

@@ -200,6 +200,16 @@ ALTER TABLE places ADD COLUMN radius_m REAL CHECK (radius_m IS NULL OR radius_m 
     r#"
 ALTER TABLE items ADD COLUMN phash INTEGER;
 "#,
+    // 7: where each described value came from (`catalog::provenance`): `embedded` (the file's
+    // IPTC or XMP), `sidecar` (a `.xmp` beside it), `typed` (a person), `bag` (an evidence bag).
+    r#"
+CREATE TABLE item_provenance (
+    item_id     INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    field       TEXT NOT NULL,
+    source      TEXT NOT NULL CHECK (source IN ('embedded','sidecar','typed','bag')),
+    PRIMARY KEY (item_id, field)
+) STRICT;
+"#,
 ];
 
 #[cfg(test)]
@@ -215,6 +225,7 @@ mod tests {
         "55dbc668583df2366c3c17c5b2fd2f8bcc34a77dd4419b24cbdff0b36e70234b",
         "ec1fab2b305ab594124e9529a8106bc29ffb8335ffb9bc5e8349ef7b4efb39ec",
         "90fd6882b95196d2babc4c101d15be9b1d96739d1e2af22568df738733345c69",
+        "ccb8b474027fddecfbad1979a0285bfede1d9f22c4f64e688f309909000daa22",
     ];
 
     #[test]

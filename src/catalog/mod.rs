@@ -14,6 +14,7 @@ mod entities;
 mod history;
 mod items;
 mod migrations;
+mod provenance;
 mod review;
 mod search;
 mod settings;

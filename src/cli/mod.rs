@@ -99,7 +99,15 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
         Command::Show { json, item } => {
             let cat = lib.catalog()?;
             let row = cat.item(cat.resolve(&item)?)?;
-            print_item(&row, json);
+            if json {
+                // Where each described value came from: field → embedded, sidecar, typed, bag.
+                let mut v =
+                    serde_json::to_value(&row).map_err(|e| Error::invalid(e.to_string()))?;
+                v["provenance"] = serde_json::json!(cat.provenance(row.id)?);
+                print_json(&v);
+            } else {
+                print_item(&row, false);
+            }
             Ok(0)
         }
         Command::Tag {

@@ -63,6 +63,22 @@ pub fn read(bytes: &[u8], format: Format) -> Read {
     out
 }
 
+/// Every XMP packet of a file: the container's own (JPEG APP1, PNG iTXt, WebP `XMP `), else
+/// one found by its markers (TIFF tag 700, RAW, HEIF), for the content fields (`xmp_in`).
+pub(super) fn xmp_packets(bytes: &[u8], format: Format) -> Vec<String> {
+    let packets = match format {
+        Format::Jpeg => jpeg_blocks(bytes).1,
+        Format::Png => png_blocks(bytes).1,
+        Format::Webp => webp_blocks(bytes).1,
+        _ => Vec::new(),
+    };
+    if packets.is_empty() {
+        embedded_xmp(bytes)
+    } else {
+        packets
+    }
+}
+
 /// Parses one TIFF-structured EXIF block. Returns what could be read, and a warning when
 /// something was lost.
 fn parse_block(block: Vec<u8>) -> (Option<Exif>, Option<String>) {
@@ -663,7 +679,7 @@ fn xmp_facts(packet: &str) -> ExifFacts {
 }
 
 /// The value of a simple XMP property: `name="value"` or `<name>value</name>`.
-fn xmp_value(packet: &str, name: &str) -> Option<String> {
+pub(super) fn xmp_value(packet: &str, name: &str) -> Option<String> {
     let mut from = 0;
     while let Some(at) = packet[from..].find(name) {
         let start = from + at;

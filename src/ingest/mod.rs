@@ -9,11 +9,14 @@
 mod bag;
 mod exif;
 mod heif;
+mod iptc;
+mod meta_in;
 mod raw;
 mod render;
 mod sniff;
 mod video;
 mod walk;
+mod xmp_in;
 
 pub use bag::{Conflict, Merged};
 pub use exif::{ExifFacts, parse_exif_datetime, parse_stamp};
@@ -172,6 +175,8 @@ pub struct ImportOptions {
 enum Done {
     Ready {
         item: Box<NewItem>,
+        /// What the file and its sidecars say about the content, tagged after the insert.
+        meta: Box<meta_in::Found>,
         /// Fsynced by the writer before it is placed.
         temp: Staged,
         warnings: Vec<String>,
@@ -352,7 +357,7 @@ fn write_batch(
                         error: "its twin vanished from the catalogue during the import; import it again".into(),
                     }),
                 },
-                Done::Ready { item, temp, warnings } => {
+                Done::Ready { item, meta, temp, warnings } => {
                     for w in warnings {
                         local.warnings.push(Warning { path: item.source_path.clone(), warning: w.clone() });
                     }
@@ -375,6 +380,11 @@ fn write_batch(
                         }
                     }
                     let id = tx.insert_item(item)?;
+                    if let Some((change, sources)) = meta.change()
+                        && let Some(w) = tx.tag_from_file(id, &change, &sources)?
+                    {
+                        local.warnings.push(Warning { path: item.source_path.clone(), warning: w });
+                    }
                     local.imported.push(Imported {
                         id,
                         sha256: item.sha256.clone(),
@@ -480,6 +490,7 @@ fn process(library: &Library, session: &Session, reader: Option<&Catalog>, path:
         None => return reject("not a photo or video (unrecognised content)".into()),
     };
     let mut warnings = Vec::new();
+    let mut embedded = iptc::FileMeta::default();
     let described = match kind {
         Kind::NotPhoto(what) => return reject(format!("not a photo or video: it is {what}")),
         Kind::Video(container) => match describe_video(library, session, &source, container) {
@@ -504,6 +515,9 @@ fn process(library: &Library, session: &Session, reader: Option<&Catalog>, path:
                     }
                 },
             };
+            // A reader that panics on a crafted file costs its metadata, not the item.
+            embedded =
+                std::panic::catch_unwind(|| meta_in::embedded(bytes, format)).unwrap_or_default();
             match describe_photo(library, &source.sha256, bytes, format) {
                 Ok(d) => d,
                 Err(why) => return reject(why),
@@ -541,6 +555,7 @@ fn process(library: &Library, session: &Session, reader: Option<&Catalog>, path:
     };
     Done::Ready {
         item: Box::new(item),
+        meta: Box::new(meta_in::found(path, embedded)),
         temp,
         warnings,
     }

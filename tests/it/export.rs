@@ -262,7 +262,10 @@ fn bag_validates_and_holds_byte_identical_originals() {
     // The catalogue data rides along.
     let items = read_json(&out.join("data/catalog/items.json"));
     assert_eq!(items.as_array().unwrap().len(), 4);
-    assert_eq!(items[0], lib.show(&shas[0]));
+    // `show` adds each value's provenance, which the bag's items do not carry.
+    let mut shown = lib.show(&shas[0]);
+    shown.as_object_mut().unwrap().remove("provenance");
+    assert_eq!(items[0], shown);
     let people = read_json(&out.join("data/catalog/people.json"));
     assert_eq!(people.as_array().unwrap().len(), 1, "{people:#}");
     assert_eq!(people[0]["name"], "Жанболат Мамай", "{people:#}");

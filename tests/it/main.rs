@@ -18,6 +18,7 @@ mod fixtures;
 mod i18n;
 mod import;
 mod map;
+mod metadata_in;
 mod publish;
 mod realworld;
 mod scale;
