@@ -9,25 +9,33 @@ use kadr::app::{KadrApp, Prefs};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-type App = Option<KadrApp>;
+/// The app as the harness holds it (created on the first frame).
+pub(crate) type App = Option<KadrApp>;
 
-fn harness(lib: &Lib) -> Harness<'static, App> {
+pub(crate) fn harness(lib: &Lib) -> Harness<'static, App> {
+    harness_sized(lib, egui::vec2(1400.0, 900.0))
+}
+
+/// The real app on `lib`'s library, headless, in a window of `size`.
+pub(crate) fn harness_sized(lib: &Lib, size: egui::Vec2) -> Harness<'static, App> {
     let library = kadr::Library::open(&lib.root()).unwrap();
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_ui_state(
-            move |ui, app: &mut App| {
-                let app = app.get_or_insert_with(|| {
-                    KadrApp::new(ui.ctx(), library.clone(), "tester".into(), Prefs::default())
-                });
-                app.frame(ui);
-            },
-            None,
-        )
+    Harness::builder().with_size(size).build_ui_state(
+        move |ui, app: &mut App| {
+            let app = app.get_or_insert_with(|| {
+                KadrApp::new(ui.ctx(), library.clone(), "tester".into(), Prefs::default())
+            });
+            app.frame(ui);
+        },
+        None,
+    )
 }
 
 /// Steps the app until `done` holds (background work finishes on other threads).
-fn wait(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&Harness<'static, App>) -> bool) {
+pub(crate) fn wait(
+    h: &mut Harness<'static, App>,
+    what: &str,
+    mut done: impl FnMut(&Harness<'static, App>) -> bool,
+) {
     let start = Instant::now();
     loop {
         h.step();
@@ -64,7 +72,7 @@ fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
     panic!("the field {label:?} never took the focus");
 }
 
-fn app<'h>(h: &'h Harness<'static, App>) -> &'h KadrApp {
+pub(crate) fn app<'h>(h: &'h Harness<'static, App>) -> &'h KadrApp {
     h.state().as_ref().unwrap()
 }
 

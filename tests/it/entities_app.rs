@@ -1,14 +1,12 @@
 //! The People & Places window and the inspector's cross-script suggestions, driven like a user
 //! would (egui_kittest, headless) on the demo chronicle, checked with the real `kadr` binary.
 
+use crate::app::{App, harness_sized, wait};
 use crate::util::Lib;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use kadr::app::{KadrApp, Prefs};
 use serde_json::Value;
-use std::time::{Duration, Instant};
-
-type App = Option<KadrApp>;
+use std::time::Duration;
 
 fn demo() -> Lib {
     let lib = Lib::new();
@@ -18,39 +16,7 @@ fn demo() -> Lib {
 }
 
 fn harness(lib: &Lib) -> Harness<'static, App> {
-    let library = kadr::Library::open(&lib.root()).unwrap();
-    Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .build_ui_state(
-            move |ui, app: &mut App| {
-                let app = app.get_or_insert_with(|| {
-                    KadrApp::new(ui.ctx(), library.clone(), "tester".into(), Prefs::default())
-                });
-                app.frame(ui);
-            },
-            None,
-        )
-}
-
-/// Steps the app until `done` holds (the worker and the catalogue answer on other threads).
-fn wait(
-    h: &mut Harness<'static, App>,
-    what: &str,
-    mut done: impl FnMut(&Harness<'static, App>) -> bool,
-) {
-    let start = Instant::now();
-    loop {
-        h.step();
-        if done(h) {
-            h.run_steps(2);
-            return;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    harness_sized(lib, egui::vec2(1600.0, 1000.0))
 }
 
 /// Focuses the field labelled `label`, selects what it holds and types `text` over it.

@@ -2,10 +2,8 @@
 //! and the app switched to Kazakh in its Settings window.
 
 use crate::util::Lib;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use kadr::app::i18n::Lang;
-use kadr::app::{KadrApp, Prefs};
 use std::time::{Duration, Instant};
 
 fn demo() -> Lib {
@@ -100,23 +98,10 @@ fn the_html_chronicle_in_kazakh_and_kyrgyz() {
     assert_eq!(bad.code, 2, "{}", bad.stderr);
 }
 
-type App = Option<KadrApp>;
-
 #[test]
 fn the_app_switches_to_kazakh_in_settings() {
     let lib = demo();
-    let library = kadr::Library::open(&lib.root()).unwrap();
-    let mut h: Harness<'static, App> = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_ui_state(
-            move |ui, app: &mut App| {
-                let app = app.get_or_insert_with(|| {
-                    KadrApp::new(ui.ctx(), library.clone(), "tester".into(), Prefs::default())
-                });
-                app.frame(ui);
-            },
-            None,
-        );
+    let mut h = crate::app::harness(&lib);
     let start = Instant::now();
     loop {
         h.step();

@@ -303,31 +303,7 @@ fn no_http_or_tls_client_is_linked() {
     );
 }
 
-type App = Option<kadr::app::KadrApp>;
-
-fn harness(lib: &Lib) -> egui_kittest::Harness<'static, App> {
-    let library = kadr::Library::open(&lib.root()).unwrap();
-    egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_ui_state(
-            move |ui, app: &mut App| {
-                let app = app.get_or_insert_with(|| {
-                    kadr::app::KadrApp::new(
-                        ui.ctx(),
-                        library.clone(),
-                        "tester".into(),
-                        kadr::app::Prefs::default(),
-                    )
-                });
-                app.frame(ui);
-            },
-            None,
-        )
-}
-
-fn app<'a>(h: &'a egui_kittest::Harness<'static, App>) -> &'a kadr::app::KadrApp {
-    h.state().as_ref().unwrap()
-}
+use crate::app::{App, app, harness};
 
 /// Steps until `done` holds (the catalogue and the basemap load on other threads).
 fn wait(
