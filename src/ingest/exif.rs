@@ -203,36 +203,67 @@ fn is_tiff(p: &[u8]) -> bool {
 
 const XMP_JPEG: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
 
+/// The marker segments of a JPEG before its first scan, walked by their lengths: `(marker,
+/// payload)`. `reached_scan` says afterwards whether the walk ended at SOS or EOI (rather than
+/// at broken markers or the end of the bytes).
+pub(super) struct Segments<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    pub reached_scan: bool,
+}
+
+impl<'a> Segments<'a> {
+    pub fn new(bytes: &'a [u8]) -> Segments<'a> {
+        Segments {
+            bytes,
+            at: 2,
+            reached_scan: false,
+        }
+    }
+}
+
+impl<'a> Iterator for Segments<'a> {
+    type Item = (u8, &'a [u8]);
+
+    fn next(&mut self) -> Option<(u8, &'a [u8])> {
+        let bytes = self.bytes;
+        while self.at + 4 <= bytes.len() {
+            let i = self.at;
+            if bytes[i] != 0xFF {
+                return None;
+            }
+            let marker = bytes[i + 1];
+            if marker == 0xFF {
+                self.at += 1; // fill byte
+                continue;
+            }
+            if marker == 0xDA || marker == 0xD9 {
+                self.reached_scan = true;
+                return None;
+            }
+            if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
+                self.at += 2; // markers without a length
+                continue;
+            }
+            let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
+            if len < 2 {
+                return None;
+            }
+            let end = (i + 2 + len).min(bytes.len());
+            self.at = end;
+            return Some((marker, &bytes[i + 4..end]));
+        }
+        None
+    }
+}
+
 /// Every EXIF segment and XMP packet of a JPEG, from the segments before the first scan.
 /// Walks segments by their lengths; where the markers are broken, falls back to looking for an
 /// `Exif\0\0` header in the first 128 KB.
 fn jpeg_blocks(bytes: &[u8]) -> (Vec<Cow<'_, [u8]>>, Vec<String>) {
     let (mut blocks, mut xmp) = (Vec::new(), Vec::new());
-    let mut i = 2;
-    let mut clean = false;
-    while i + 4 <= bytes.len() {
-        if bytes[i] != 0xFF {
-            break;
-        }
-        let marker = bytes[i + 1];
-        if marker == 0xFF {
-            i += 1;
-            continue;
-        }
-        if marker == 0xDA || marker == 0xD9 {
-            clean = true;
-            break;
-        }
-        if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
-            i += 2;
-            continue;
-        }
-        let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
-        if len < 2 {
-            break;
-        }
-        let end = (i + 2 + len).min(bytes.len());
-        let payload = &bytes[i + 4..end];
+    let mut segments = Segments::new(bytes);
+    for (marker, payload) in segments.by_ref() {
         if marker == 0xE1 {
             if let Some(t) = tiff_in(payload) {
                 blocks.push(Cow::Borrowed(t));
@@ -240,8 +271,8 @@ fn jpeg_blocks(bytes: &[u8]) -> (Vec<Cow<'_, [u8]>>, Vec<String>) {
                 xmp.push(String::from_utf8_lossy(x).into_owned());
             }
         }
-        i = end;
     }
+    let clean = segments.reached_scan;
     if blocks.is_empty() && !clean {
         let window = &bytes[..bytes.len().min(128 << 10)];
         if let Some(at) = find(window, b"Exif\0\0")

@@ -69,34 +69,12 @@ fn app13(bytes: &[u8]) -> Vec<u8> {
     if !bytes.starts_with(&[0xFF, 0xD8]) {
         return out;
     }
-    let mut i = 2;
-    while i + 4 <= bytes.len() {
-        if bytes[i] != 0xFF {
-            break;
-        }
-        let marker = bytes[i + 1];
-        if marker == 0xFF {
-            i += 1;
-            continue;
-        }
-        if marker == 0xDA || marker == 0xD9 {
-            break;
-        }
-        if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
-            i += 2;
-            continue;
-        }
-        let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
-        if len < 2 {
-            break;
-        }
-        let end = (i + 2 + len).min(bytes.len());
+    for (marker, payload) in super::exif::Segments::new(bytes) {
         if marker == 0xED
-            && let Some(p) = bytes[i + 4..end].strip_prefix(SIG)
+            && let Some(p) = payload.strip_prefix(SIG)
         {
             out.extend_from_slice(p);
         }
-        i = end;
     }
     out
 }
