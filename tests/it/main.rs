@@ -21,7 +21,6 @@ mod map;
 mod metadata_in;
 mod publish;
 mod realworld;
-mod scale;
 mod search;
 mod tagging;
 mod util;
