@@ -629,6 +629,10 @@ fn measure(n: usize) -> Figures {
         wheel(if (i / 40) % 2 == 0 { 120.0 } else { -120.0 }, centre)
     });
 
+    if std::env::var_os("KADR_BENCH_FRAMES_ONLY").is_some() {
+        // For profiling the views alone (`perf record`): stop after the frames.
+        return f;
+    }
     // The whole grid once (from the top), fast, then resident memory.
     app.set_view(View::Grid);
     for _ in 0..100 {

@@ -2,7 +2,8 @@
 //! and larger cities, compiled into the binary so a map is there with nothing downloaded.
 //!
 //! It decodes the shipped TopoJSON into polylines in Web Mercator world coordinates
-//! (`geo::to_world`); it does not draw (see `app::map`) and never touches the network. See
+//! (`geo::to_world`), and the land into rings for a filled drawing (`land`); it does not draw
+//! (see `app::map` and `export::svgmap`) and never touches the network. See
 //! `assets/basemap/LICENSE.md` for where the data came from.
 
 use crate::geo::{LatLon, to_world};
@@ -130,6 +131,87 @@ pub fn decode_topojson(text: &str, object: &str) -> Option<Vec<Line>> {
     Some(out)
 }
 
+/// The land as closed rings in world coordinates (Natural Earth's merged `land` object), outer
+/// rings and holes (the Caspian Sea) alike, to be filled even-odd. Decoded on first use, for
+/// drawings made off the UI thread (the HTML report's map). A ring that crosses the antimeridian
+/// is unwrapped to run on past x = 0 or x = 1 instead of jumping across the world.
+pub fn land() -> &'static [Vec<[f32; 2]>] {
+    static LAND: OnceLock<Vec<Vec<[f32; 2]>>> = OnceLock::new();
+    LAND.get_or_init(|| decode_rings(COUNTRIES, "land").unwrap_or_default())
+}
+
+/// Every polygon ring of the TopoJSON object `object` (a geometry or a collection of them).
+pub fn decode_rings(text: &str, object: &str) -> Option<Vec<Vec<[f32; 2]>>> {
+    let doc: serde_json::Value = serde_json::from_str(text).ok()?;
+    let scale = doc["transform"]["scale"].as_array()?;
+    let translate = doc["transform"]["translate"].as_array()?;
+    let (sx, sy) = (scale[0].as_f64()?, scale[1].as_f64()?);
+    let (tx, ty) = (translate[0].as_f64()?, translate[1].as_f64()?);
+    let mut arcs: Vec<Vec<[f64; 2]>> = Vec::new();
+    for arc in doc["arcs"].as_array()? {
+        let (mut x, mut y) = (0i64, 0i64);
+        let mut points = Vec::new();
+        for p in arc.as_array()? {
+            x += p[0].as_i64()?;
+            y += p[1].as_i64()?;
+            points.push(to_world(LatLon {
+                lat: y as f64 * sy + ty,
+                lon: x as f64 * sx + tx,
+            }));
+        }
+        arcs.push(points);
+    }
+    let obj = &doc["objects"][object];
+    let geometries = match obj["geometries"].as_array() {
+        Some(g) => g.iter().collect(),
+        None => vec![obj],
+    };
+    let mut rings = Vec::new();
+    for g in geometries {
+        let polygons: Vec<&serde_json::Value> = match g["type"].as_str()? {
+            "Polygon" => vec![&g["arcs"]],
+            "MultiPolygon" => g["arcs"].as_array()?.iter().collect(),
+            _ => continue,
+        };
+        for polygon in polygons {
+            for ring in polygon.as_array()? {
+                let mut points: Vec<[f32; 2]> = Vec::new();
+                let mut shift = 0.0;
+                let mut last: Option<f64> = None;
+                for index in ring.as_array()? {
+                    let i = index.as_i64()?;
+                    let arc = arcs.get(if i < 0 { !i } else { i } as usize)?;
+                    let ordered: Box<dyn Iterator<Item = &[f64; 2]>> = if i < 0 {
+                        Box::new(arc.iter().rev())
+                    } else {
+                        Box::new(arc.iter())
+                    };
+                    // Each arc starts where the one before it ended.
+                    for (n, w) in ordered.enumerate() {
+                        if n == 0 && !points.is_empty() {
+                            continue;
+                        }
+                        if let Some(l) = last {
+                            let dx = w[0] + shift - l;
+                            if dx > 0.5 {
+                                shift -= 1.0;
+                            } else if dx < -0.5 {
+                                shift += 1.0;
+                            }
+                        }
+                        last = Some(w[0] + shift);
+                        points.push([(w[0] + shift) as f32, w[1] as f32]);
+                    }
+                }
+                if points.len() >= 3 {
+                    rings.push(points);
+                }
+            }
+        }
+    }
+    Some(rings)
+}
+
 /// A polyline with its bounds; none for fewer than two points.
 fn line(kind: LineKind, points: Vec<[f32; 2]>) -> Option<Line> {
     if points.len() < 2 {
@@ -196,5 +278,36 @@ mod tests {
             })
         });
         assert!(near);
+    }
+
+    #[test]
+    fn the_land_decodes_as_rings_with_the_caspian_as_a_hole() {
+        let land = super::land();
+        assert!(land.len() > 1000, "{}", land.len());
+        // A ring holds Almaty; the Caspian Sea lies inside Eurasia's ring and inside its own.
+        let inside = |p: [f64; 2]| {
+            land.iter()
+                .filter(|r| {
+                    let mut odd = false;
+                    for (a, b) in r.iter().zip(r.iter().cycle().skip(1)) {
+                        let (a, b) = ([a[0] as f64, a[1] as f64], [b[0] as f64, b[1] as f64]);
+                        if (a[1] > p[1]) != (b[1] > p[1])
+                            && p[0] < a[0] + (p[1] - a[1]) / (b[1] - a[1]) * (b[0] - a[0])
+                        {
+                            odd = !odd;
+                        }
+                    }
+                    odd
+                })
+                .count()
+        };
+        let at = |lat, lon| crate::geo::to_world(crate::geo::LatLon { lat, lon });
+        assert_eq!(inside(at(43.24, 76.95)) % 2, 1, "Almaty is on land");
+        assert_eq!(inside(at(42.0, 50.5)) % 2, 0, "the Caspian is water");
+        assert_eq!(inside(at(30.0, -40.0)) % 2, 0, "the Atlantic is water");
+        // Rings that cross the antimeridian run on continuously.
+        for r in land {
+            assert!(r.windows(2).all(|w| (w[0][0] - w[1][0]).abs() < 0.5));
+        }
     }
 }

@@ -6,6 +6,16 @@
 
 use chrono::{Datelike, NaiveDate};
 
+mod map_links;
+pub use map_links::MapLinkStrings;
+
+mod provenance;
+pub use provenance::ProvenanceStrings;
+use provenance::{EN_PROVENANCE, KK_PROVENANCE, KY_PROVENANCE, RU_PROVENANCE};
+
+mod tiles;
+pub use tiles::TileStrings;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, Default)]
 pub enum Lang {
     #[default]
@@ -282,6 +292,12 @@ pub struct Strings {
     pub report: ReportStrings,
     /// The People & Places window.
     pub entities: &'static EntityStrings,
+    /// The map's time strip, area filter and placing places by a click.
+    pub map_links: &'static MapLinkStrings,
+    /// Where each described value came from, tagged in the inspector.
+    pub provenance: &'static ProvenanceStrings,
+    /// The offline map tiles: their setting and their credit on the map.
+    pub tiles: &'static TileStrings,
 }
 
 /// The People & Places window's texts, and the inspector's "matched" note.
@@ -645,6 +661,9 @@ pub static EN: Strings = Strings {
         },
     },
     entities: &EN_ENTITIES,
+    map_links: &map_links::EN_MAP_LINKS,
+    provenance: &EN_PROVENANCE,
+    tiles: &tiles::EN_TILES,
 };
 
 pub static RU: Strings = Strings {
@@ -846,6 +865,9 @@ pub static RU: Strings = Strings {
         },
     },
     entities: &RU_ENTITIES,
+    map_links: &map_links::RU_MAP_LINKS,
+    provenance: &RU_PROVENANCE,
+    tiles: &tiles::RU_TILES,
 };
 
 /// Kazakh (Cyrillic, as written in Kazakhstan).
@@ -1050,6 +1072,9 @@ pub static KK: Strings = Strings {
         },
     },
     entities: &KK_ENTITIES,
+    map_links: &map_links::KK_MAP_LINKS,
+    provenance: &KK_PROVENANCE,
+    tiles: &tiles::KK_TILES,
 };
 
 /// Kyrgyz.
@@ -1260,6 +1285,9 @@ pub static KY: Strings = Strings {
         },
     },
     entities: &KY_ENTITIES,
+    map_links: &map_links::KY_MAP_LINKS,
+    provenance: &KY_PROVENANCE,
+    tiles: &tiles::KY_TILES,
 };
 
 impl Strings {

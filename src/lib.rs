@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod ingest;
 pub mod library;
 pub mod text;
+pub mod tiles;
 pub mod vault;
 pub mod verify;
 pub mod view;

@@ -8,6 +8,8 @@ use crate::i18n::Strings;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Timelike};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+pub mod strip;
+
 /// What narrows the centre view. Facet choices combine with AND.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ViewFilter {
@@ -24,6 +26,9 @@ pub struct ViewFilter {
     pub date_mismatch: bool,
     /// Only items with near-duplicates.
     pub near_duplicates: bool,
+    /// Only items whose position (camera GPS, else their place's coordinates) lies in this
+    /// box: the map's view, while "filter to map area" is on.
+    pub area: Option<crate::geo::BBox>,
 }
 
 impl ViewFilter {
@@ -62,6 +67,9 @@ pub fn visible(
                 && filter
                     .range
                     .is_none_or(|(a, b)| it.span().is_some_and(|(s, e)| e >= a && s <= b))
+                && filter
+                    .area
+                    .is_none_or(|b| it.position().is_some_and(|(p, _)| b.contains(p)))
         })
         .map(|(i, _)| i)
         .collect()
@@ -408,7 +416,8 @@ mod tests {
     use crate::dates::EventDate;
     use crate::i18n::{EN, KK, KY, RU};
 
-    fn item(id: i64, date: Option<&str>, capture: Option<&str>) -> ItemSummary {
+    /// An item with nothing but an id, an event date and a capture time (`strip`'s tests too).
+    pub(super) fn item(id: i64, date: Option<&str>, capture: Option<&str>) -> ItemSummary {
         ItemSummary {
             id,
             sha256: format!("{id:064}"),
@@ -430,7 +439,6 @@ mod tests {
             incomplete: false,
             gps: None,
             place_at: None,
-            haystack: String::new(),
             flags: Vec::new(),
             similar: Vec::new(),
         }
@@ -571,6 +579,40 @@ mod tests {
             .1,
             "2010"
         );
+    }
+
+    #[test]
+    fn the_map_area_keeps_items_by_camera_position_else_by_place() {
+        use crate::geo::{BBox, LatLon};
+        let at = |lat, lon| Some(LatLon { lat, lon });
+        let mut items = vec![
+            item(1, Some("2022-01-04"), None),
+            item(2, Some("2022-01-05"), None),
+            item(3, Some("2022-01-06"), None),
+            item(4, None, None),
+        ];
+        // The square by its camera; a photo tagged with the square but taken in Buenos Aires;
+        // one located by its place only; one with no position at all.
+        items[0].gps = at(43.2385, 76.9455);
+        items[1].gps = at(-34.6037, -58.3816);
+        items[1].place_at = at(43.2385, 76.9455);
+        items[2].place_at = at(43.1886, 76.8879);
+        let almaty = ViewFilter {
+            area: Some(BBox {
+                west: 76.8,
+                south: 43.1,
+                east: 77.0,
+                north: 43.3,
+            }),
+            ..Default::default()
+        };
+        assert_eq!(visible(&items, &[], &almaty, None), [0, 2]);
+        assert!(!almaty.is_empty());
+        let with_date = ViewFilter {
+            undated: true,
+            ..almaty.clone()
+        };
+        assert!(visible(&items, &[], &with_date, None).is_empty());
     }
 
     #[test]

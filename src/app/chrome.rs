@@ -328,6 +328,11 @@ impl KadrApp {
                 if field.lost_focus() && typed != self.home_zone.stored {
                     self.worker.send(Command::SetHomeZone { zone: typed });
                 }
+                ui.separator();
+                // Also a setting of the library (the map draws it: `tiles_layer`).
+                if let Some(path) = super::tiles_layer::settings_ui(ui, s.tiles, &mut self.tiles) {
+                    self.worker.send(Command::SetTileSource { path });
+                }
             });
         self.show_settings = open;
     }

@@ -86,6 +86,15 @@ pub struct EntitiesState {
     error: Option<&'static str>,
 }
 
+impl EntitiesState {
+    /// A position set by clicking the map shows in the fields of the place it was set for.
+    pub(super) fn show_position(&mut self, id: i64, at: LatLon) {
+        if self.filled_for == Some((true, id)) {
+            self.position = format!("{}, {}", at.lat, at.lon);
+        }
+    }
+}
+
 /// Whether `name` or one of `aliases` matches the typed text, across scripts (the search
 /// skeleton: «Алматы» for "Almaty", «Қонаев» for "Konaev"): `Some(None)` when the name itself
 /// matches, `Some(Some(alias))` when an alias does. Text found as typed (same script, any case)
@@ -327,6 +336,7 @@ fn editor_ui(
 ) {
     let e = s.entities;
     let id = entry.id;
+    let mut pick = None;
     let mut edit = |edit: EntityEdit| actions.push(Action::Entity(edit));
     if st.filled_for != Some((st.places, id)) {
         st.filled_for = Some((st.places, id));
@@ -463,6 +473,21 @@ fn editor_ui(
                     Err(why) => st.error = Some(why(e)),
                 }
             }
+            // Or by a click on the map, with the radius typed above.
+            if ui.button(s.map_links.set_on_map).clicked() {
+                match read_radius(&st.radius) {
+                    Ok(radius_m) => {
+                        st.error = None;
+                        pick = Some(super::map_links::Pick {
+                            id,
+                            name: entry.name.to_string(),
+                            radius_m,
+                            reopen: true,
+                        });
+                    }
+                    Err(why) => st.error = Some(why(e)),
+                }
+            }
             if ui
                 .add_enabled(p.lat.is_some(), egui::Button::new(e.clear_position))
                 .clicked()
@@ -529,6 +554,9 @@ fn editor_ui(
         }
     });
     ui.weak(e.merge_note);
+    if let Some(pick) = pick {
+        actions.push(Action::PickOnMap(pick));
+    }
 }
 
 type Why = fn(&crate::i18n::EntityStrings) -> &'static str;
@@ -537,16 +565,19 @@ type Why = fn(&crate::i18n::EntityStrings) -> &'static str;
 fn read_position(position: &str, radius: &str) -> Result<(LatLon, Option<f64>), Why> {
     let at = crate::geo::parse_lat_lon(&position.replace(' ', ""))
         .map_err(|_| (|e: &crate::i18n::EntityStrings| e.bad_position) as Why)?;
+    Ok((at, read_radius(radius)?))
+}
+
+/// A radius in metres (empty: the default, 2 km).
+fn read_radius(radius: &str) -> Result<Option<f64>, Why> {
     let radius = radius.trim().replace(',', ".");
-    let radius_m = if radius.is_empty() {
-        None
-    } else {
-        match radius.parse::<f64>() {
-            Ok(r) if r.is_finite() && r > 0.0 => Some(r),
-            _ => return Err(|e| e.bad_radius),
-        }
-    };
-    Ok((at, radius_m))
+    if radius.is_empty() {
+        return Ok(None);
+    }
+    match radius.parse::<f64>() {
+        Ok(r) if r.is_finite() && r > 0.0 => Ok(Some(r)),
+        _ => Err(|e| e.bad_radius),
+    }
 }
 
 #[cfg(test)]

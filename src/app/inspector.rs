@@ -421,12 +421,12 @@ fn committed(r: &egui::Response) -> bool {
 fn field_ui(
     ui: &mut egui::Ui,
     s: &crate::i18n::Strings,
-    label: &str,
+    (label, source): (&str, Option<&str>),
     f: &mut FieldEditor<String>,
     hint: &str,
     multiline: bool,
 ) -> (egui::Response, Option<Option<String>>) {
-    let l = ui.label(label);
+    let l = origin::label(ui, s, label, source);
     let hint = f
         .mixed_hint()
         .map(|n| s.different(n))
@@ -501,7 +501,14 @@ fn edit_ui(
     };
 
     // Caption.
-    let (_, write) = field_ui(ui, s, s.caption, &mut st.caption, "", true);
+    let (_, write) = field_ui(
+        ui,
+        s,
+        (s.caption, origin::of(item, "caption")),
+        &mut st.caption,
+        "",
+        true,
+    );
     if let Some(caption) = write {
         tag(
             actions,
@@ -521,7 +528,7 @@ fn edit_ui(
     let (r, mut write) = field_ui(
         ui,
         s,
-        s.place,
+        (s.place, origin::of(item, "place")),
         &mut st.place,
         "Алматы > Площадь Республики",
         false,
@@ -557,10 +564,16 @@ fn edit_ui(
             },
         );
     }
+    // The item's place, placed by a click on the map.
+    if let Some(pick) = item.and_then(|i| super::map_links::pick_for_item(v, i.id))
+        && ui.small_button(s.map_links.set_on_map).clicked()
+    {
+        actions.push(Action::PickOnMap(pick));
+    }
 
     // People.
     ui.add_space(6.0);
-    ui.label(s.people);
+    origin::label(ui, s, s.people, origin::of(item, "people"));
     if let Some(item) = item {
         chips(ui, &item.people, s.remove, |name| {
             tag(
@@ -615,7 +628,7 @@ fn edit_ui(
 
     // Keywords.
     ui.add_space(6.0);
-    ui.label(s.keywords);
+    origin::label(ui, s, s.keywords, origin::of(item, "keywords"));
     if let Some(item) = item {
         chips(ui, &item.tags, s.remove, |word| {
             tag(
@@ -641,7 +654,14 @@ fn edit_ui(
 
     // Source and credit.
     ui.add_space(6.0);
-    let (_, write) = field_ui(ui, s, s.source, &mut st.source, "", false);
+    let (_, write) = field_ui(
+        ui,
+        s,
+        (s.source, origin::of(item, "source")),
+        &mut st.source,
+        "",
+        false,
+    );
     if let Some(source) = write {
         tag(
             actions,
@@ -651,7 +671,14 @@ fn edit_ui(
             },
         );
     }
-    let (_, write) = field_ui(ui, s, s.credit, &mut st.credit, "", false);
+    let (_, write) = field_ui(
+        ui,
+        s,
+        (s.credit, origin::of(item, "credit")),
+        &mut st.credit,
+        "",
+        false,
+    );
     if let Some(credit) = write {
         tag(
             actions,
@@ -660,6 +687,23 @@ fn edit_ui(
                 ..Default::default()
             },
         );
+    }
+
+    // Creator and copyright, as the files said them (read-only).
+    let p = s.provenance;
+    for (name, value, field) in [
+        (
+            p.creator,
+            item.and_then(|i| i.creator.as_deref()),
+            "creator",
+        ),
+        (
+            p.copyright,
+            item.and_then(|i| i.copyright.as_deref()),
+            "copyright",
+        ),
+    ] {
+        origin::read_only(ui, s, name, value, origin::of(item, field));
     }
 }
 
@@ -748,13 +792,16 @@ fn date_editor_ui(
         .find(|k| k.0 == d.kind)
         .map(|k| k.1)
         .unwrap_or("");
-    egui::ComboBox::new("date_kind", s.event_date)
-        .selected_text(current)
-        .show_ui(ui, |ui| {
-            for (k, name) in kinds {
-                ui.selectable_value(&mut d.kind, k, name);
-            }
-        });
+    ui.horizontal(|ui| {
+        egui::ComboBox::new("date_kind", s.event_date)
+            .selected_text(current)
+            .show_ui(ui, |ui| {
+                for (k, name) in kinds {
+                    ui.selectable_value(&mut d.kind, k, name);
+                }
+            });
+        origin::tag(ui, s, origin::of(item, "event_date"));
+    });
     let field = |ui: &mut egui::Ui, label: &str, text: &mut String, hint: &str| {
         ui.horizontal(|ui| {
             let l = ui.label(label);
@@ -889,6 +936,8 @@ fn date_editor_ui(
         ui.weak(format!("EDTF: {}", date.to_text()));
     }
 }
+
+mod origin;
 
 #[cfg(test)]
 mod tests;

@@ -5,10 +5,12 @@
 //! place are diamonds, because "the camera said" and "the journalist said" are different
 //! claims. Nearby markers of one kind merge into a cluster with a count that splits as you
 //! zoom. Click a marker to select (Ctrl toggles), Shift+drag or right-drag a box to select
-//! what is inside it; drag to pan, scroll to zoom. No tiles, no network: the basemap is
-//! compiled in (`crate::basemap`).
+//! what is inside it; drag to pan, scroll to zoom. No network: the basemap is compiled in
+//! (`crate::basemap`); offline tiles the user chose are drawn over it (`tiles_layer`).
 
+use super::map_links::{self, Pick, StripState};
 use super::thumbs::{Lookup, TextureCache, paint_fitted};
+use super::tiles_layer::TileLayer;
 use super::{Action, SelectMode, ViewCtx};
 use crate::basemap::{self, LineKind};
 use crate::geo::{self, Source};
@@ -38,6 +40,33 @@ pub struct MapState {
     fitted: Option<u64>,
     /// A box selection being dragged, from this screen position.
     boxing: Option<Pos2>,
+    /// The time strip under the map.
+    pub(super) strip: StripState,
+    /// "Filter to map area" is on (the app keeps it in step with its filter).
+    pub(super) area_on: bool,
+    /// A place waiting for a click on the map to set its position.
+    pub(super) picking: Option<Pick>,
+    /// What the map showed when last drawn.
+    pub(super) view_box: Option<geo::BBox>,
+    /// The items in view as the map draws them.
+    located: Located,
+    /// The recent clusterings of each kind of marker (camera, place), latest last.
+    clusters: [Vec<Clustered>; 2],
+}
+
+/// Markers clustered at one zoom step. Clustering 100 000 points costs more than a frame, so
+/// it is done per half zoom level (the merge distance on screen then lies between `CELL_PX` and
+/// `CELL_PX`·√2), and the last `KEPT_STEPS` steps are kept while the points are the same, so
+/// zooming in and out again clusters nothing anew.
+const KEPT_STEPS: usize = 8;
+
+#[derive(Debug, Clone)]
+struct Clustered {
+    /// Zoom step (half levels), how many points, and a fingerprint of which and where.
+    key: (i64, usize, u64),
+    /// Pixels across the world at that step: cluster positions are in that plane.
+    scale: f64,
+    clusters: Vec<geo::Cluster>,
 }
 
 impl Default for MapState {
@@ -48,11 +77,27 @@ impl Default for MapState {
             moved: false,
             fitted: None,
             boxing: None,
+            strip: StripState::default(),
+            area_on: false,
+            picking: None,
+            view_box: None,
+            located: Located::default(),
+            clusters: [Vec::new(), Vec::new()],
         }
     }
 }
 
 impl MapState {
+    /// The box of the Earth the map showed when last drawn.
+    pub(super) fn view_box(&self) -> Option<geo::BBox> {
+        self.view_box
+    }
+
+    /// Keeps the view where it is when the filters change (no fitting to the items).
+    pub(super) fn hold_view(&mut self) {
+        self.moved = true;
+    }
+
     fn scale(&self) -> f64 {
         TILE * 2f64.powf(self.zoom)
     }
@@ -65,7 +110,7 @@ impl MapState {
         )
     }
 
-    fn to_world(&self, rect: Rect, p: Pos2) -> [f64; 2] {
+    pub(super) fn to_world(&self, rect: Rect, p: Pos2) -> [f64; 2] {
         let s = self.scale();
         [
             self.center[0] + (p.x - rect.center().x) as f64 / s,
@@ -114,6 +159,7 @@ impl MapState {
 }
 
 /// One visible item with a position.
+#[derive(Debug, Clone)]
 struct Point {
     /// Index into `v.visible`.
     index: usize,
@@ -125,29 +171,32 @@ pub fn map_ui(
     v: &ViewCtx<'_>,
     state: &mut MapState,
     thumbs: &mut TextureCache,
+    tiles: &mut TileLayer,
     actions: &mut Vec<Action>,
 ) {
-    let (rect, canvas) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+    let size = ui.available_size() - vec2(0.0, map_links::HEIGHT);
+    let (rect, canvas) = ui.allocate_exact_size(size, Sense::click_and_drag());
     canvas.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, v.s.map_area));
-    let (mut camera, mut place) = (Vec::new(), Vec::new());
-    for (index, &i) in v.visible.iter().enumerate() {
-        if let Some((at, source)) = v.items[i].position() {
-            let p = Point {
-                index,
-                world: geo::to_world(at),
-            };
-            match source {
-                Source::Camera => camera.push(p),
-                Source::Place => place.push(p),
-            }
-        }
-    }
-    if !state.moved && state.fitted != Some(v.generation) {
-        let all: Vec<[f64; 2]> = camera.iter().chain(&place).map(|p| p.world).collect();
-        state.fit(rect, &all);
+    let strip_rect = Rect::from_min_size(rect.left_bottom(), vec2(rect.width(), map_links::HEIGHT));
+    let mut located = std::mem::take(&mut state.located);
+    located.update(v, state.strip.cursor);
+    let Located {
+        all,
+        camera,
+        place,
+        stops,
+        ..
+    } = &located;
+    // With the map area filtering the views, the view moves only when the user moves it:
+    // fitting it to what the area let through would narrow the area again.
+    let refit = state.fitted.is_none() || (!state.area_on && state.fitted != Some(v.generation));
+    if !state.moved && refit {
+        let worlds: Vec<[f64; 2]> = all.iter().map(|p| p.point.world).collect();
+        state.fit(rect, &worlds);
         state.fitted = Some(v.generation);
     }
-    interact(ui, rect, &canvas, state, &camera, &place, actions);
+    let mut map_actions = Vec::new();
+    interact(ui, rect, &canvas, state, camera, place, &mut map_actions);
 
     let painter = ui.painter_at(rect);
     let dark = ui.visuals().dark_mode;
@@ -158,11 +207,13 @@ pub fn map_ui(
     };
     painter.rect_filled(rect, 0.0, sea);
     paint_basemap(&painter, rect, state, dark);
-    paint_place_radii(&painter, rect, v, state, &place);
+    // The offline tiles, where loaded, over the basemap (`tiles_layer`).
+    tiles.paint(&painter, rect, state.center, state.scale());
+    paint_place_radii(&painter, rect, state, &located.radii);
 
     let selected_color = ui.visuals().selection.bg_fill;
     let mut zoom_to = None;
-    for (points, source) in [(&place, Source::Place), (&camera, Source::Camera)] {
+    for (points, source) in [(place, Source::Place), (camera, Source::Camera)] {
         zoom_to = zoom_to.or(markers(
             ui,
             &painter,
@@ -173,8 +224,13 @@ pub fn map_ui(
             source,
             selected_color,
             thumbs,
-            actions,
+            &mut map_actions,
         ));
+    }
+    // What the time strip's cursor has just reached is ringed.
+    for p in &located.just_now {
+        let at = state.to_screen(rect, *p);
+        painter.circle_stroke(at, 13.0, Stroke::new(2.5, Color32::from_rgb(250, 200, 40)));
     }
     if let Some(at) = zoom_to {
         // A double-click on a marker zooms in on it.
@@ -192,6 +248,7 @@ pub fn map_ui(
         );
     }
     paint_scale_bar(&painter, rect, state, ui.visuals().text_color());
+    tiles.paint_credit(&painter, rect, v.s.tiles.on_map, ui.visuals());
     paint_legend(&painter, rect, v, ui.visuals());
     if camera.is_empty() && place.is_empty() {
         painter.text(
@@ -206,6 +263,132 @@ pub fn map_ui(
     if ui.put(fit, egui::Button::new(v.s.map_fit)).clicked() {
         state.moved = false;
         state.fitted = None;
+    }
+    map_links::links_ui(
+        ui,
+        rect,
+        strip_rect,
+        v,
+        state,
+        &canvas,
+        &map_links::StripCounts {
+            stops,
+            located: all.len(),
+            shown: camera.len() + place.len(),
+        },
+        map_actions,
+        actions,
+    );
+    state.located = located;
+}
+
+/// An item on the map: where, whose claim, and its moment on the time strip.
+#[derive(Debug, Clone)]
+struct OnMap {
+    point: Point,
+    source: Source,
+    moment: Option<f64>,
+}
+
+/// What the map draws of the items in view. The projections, the moments and their order
+/// are worked out once per change of the view's items (`ViewCtx::generation`), and the split
+/// by the time strip's cursor once per move of the cursor, not every frame: at 100 000 items
+/// either costs more than a frame.
+#[derive(Debug, Clone, Default)]
+struct Located {
+    /// `ViewCtx::generation`, and which list of places (radii come from it).
+    generation: Option<(u64, usize, usize)>,
+    cursor: Option<Option<u64>>,
+    /// Every located item in view, in view order.
+    all: Vec<OnMap>,
+    /// `strip::stops` of those.
+    stops: Vec<f64>,
+    /// Those the strip's cursor shows, by kind.
+    camera: Vec<Point>,
+    place: Vec<Point>,
+    /// Where the items whose moment is the cursor's are (they have just appeared).
+    just_now: Vec<[f64; 2]>,
+    /// Each place shown by a place marker, once.
+    radii: Vec<Radius>,
+}
+
+/// A located place's extent: its radius (2 km when not given) around its coordinates.
+#[derive(Debug, Clone)]
+struct Radius {
+    world: [f64; 2],
+    lat: f64,
+    metres: f64,
+}
+
+impl Located {
+    fn update(&mut self, v: &ViewCtx<'_>, cursor: Option<f64>) {
+        let generation = Some((v.generation, v.places.as_ptr() as usize, v.places.len()));
+        if self.generation != generation {
+            self.all = v
+                .visible
+                .iter()
+                .enumerate()
+                .filter_map(|(index, &i)| {
+                    let (at, source) = v.items[i].position()?;
+                    Some(OnMap {
+                        point: Point {
+                            index,
+                            world: geo::to_world(at),
+                        },
+                        source,
+                        moment: crate::view::strip::moment(&v.items[i]),
+                    })
+                })
+                .collect();
+            self.stops = self.all.iter().filter_map(|p| p.moment).collect();
+            self.stops.sort_by(f64::total_cmp);
+            self.stops.dedup();
+            self.generation = generation;
+            self.cursor = None;
+        }
+        let key = Some(cursor.map(f64::to_bits));
+        if self.cursor == key {
+            return;
+        }
+        self.cursor = key;
+        self.camera.clear();
+        self.place.clear();
+        self.just_now.clear();
+        self.radii.clear();
+        let radius: std::collections::HashMap<i64, Option<f64>> =
+            v.places.iter().map(|p| (p.id, p.radius_m)).collect();
+        let mut seen = std::collections::HashSet::new();
+        for p in &self.all {
+            // The time strip hides what has not happened yet at its cursor (`strip::shown_at`).
+            if let (Some(c), Some(t)) = (cursor, p.moment) {
+                if t > c {
+                    continue;
+                }
+                if t == c {
+                    self.just_now.push(p.point.world);
+                }
+            }
+            match p.source {
+                Source::Camera => self.camera.push(p.point.clone()),
+                Source::Place => {
+                    self.place.push(p.point.clone());
+                    let item = &v.items[v.visible[p.point.index]];
+                    if let (Some(id), Some(at)) = (item.place_id, item.place_at)
+                        && seen.insert(id)
+                    {
+                        self.radii.push(Radius {
+                            world: p.point.world,
+                            lat: at.lat,
+                            metres: radius
+                                .get(&id)
+                                .copied()
+                                .flatten()
+                                .unwrap_or(geo::DEFAULT_PLACE_RADIUS_M),
+                        });
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -309,20 +492,40 @@ fn paint_basemap(painter: &egui::Painter, rect: Rect, state: &MapState, dark: bo
         {
             continue;
         }
-        let mut pts: Vec<Pos2> = Vec::with_capacity(line.points.len());
+        let stroke = match line.kind {
+            LineKind::Coast => coast,
+            LineKind::Border => border,
+        };
+        // Only the stretches that cross the view are drawn (zoomed in, a coastline is mostly
+        // off screen, and the tessellator would still stroke all of it), and points closer
+        // than a pixel to the last one add nothing but cost.
+        let view = rect.expand(4.0);
+        let mut run: Vec<Pos2> = Vec::new();
+        let mut last: Option<Pos2> = None;
         for p in &line.points {
             let s = state.to_screen(rect, [p[0] as f64, p[1] as f64]);
-            // Points closer than a pixel add nothing but cost.
-            if pts.last().is_none_or(|l: &Pos2| l.distance_sq(s) >= 1.0) {
-                pts.push(s);
+            let Some(prev) = last else {
+                last = Some(s);
+                continue;
+            };
+            if Rect::from_two_pos(prev, s).intersects(view) {
+                if run.is_empty() {
+                    run.push(prev);
+                }
+                if run.last().is_none_or(|l: &Pos2| l.distance_sq(s) >= 1.0) {
+                    run.push(s);
+                }
+                last = Some(s);
+            } else {
+                if run.len() >= 2 {
+                    painter.add(egui::Shape::line(std::mem::take(&mut run), stroke));
+                }
+                run.clear();
+                last = Some(s);
             }
         }
-        if pts.len() >= 2 {
-            let stroke = match line.kind {
-                LineKind::Coast => coast,
-                LineKind::Border => border,
-            };
-            painter.add(egui::Shape::line(pts, stroke));
+        if run.len() >= 2 {
+            painter.add(egui::Shape::line(run, stroke));
         }
     }
     if state.zoom >= 2.5 {
@@ -352,30 +555,11 @@ fn paint_basemap(painter: &egui::Painter, rect: Rect, state: &MapState, dark: bo
 
 /// A faint circle of each located place's radius, once it is large enough to see: a camera
 /// point outside it is what `place-mismatch` means.
-fn paint_place_radii(
-    painter: &egui::Painter,
-    rect: Rect,
-    v: &ViewCtx<'_>,
-    state: &MapState,
-    place: &[Point],
-) {
-    let mut seen = std::collections::HashSet::new();
-    for p in place {
-        let item = &v.items[v.visible[p.index]];
-        let Some(pid) = item.place_id else { continue };
-        if !seen.insert(pid) {
-            continue;
-        }
-        let radius_m = v
-            .places
-            .iter()
-            .find(|n| n.id == pid)
-            .and_then(|n| n.radius_m)
-            .unwrap_or(geo::DEFAULT_PLACE_RADIUS_M);
-        let lat = item.place_at.map_or(0.0, |a| a.lat);
-        let px = radius_m / (EQUATOR_M * lat.to_radians().cos()) * state.scale();
+fn paint_place_radii(painter: &egui::Painter, rect: Rect, state: &MapState, radii: &[Radius]) {
+    for r in radii {
+        let px = r.metres / (EQUATOR_M * r.lat.to_radians().cos()) * state.scale();
         if (10.0..20_000.0).contains(&px) {
-            let c = state.to_screen(rect, p.world);
+            let c = state.to_screen(rect, r.world);
             // A large circle is an outline only: filled, it would tint the whole map.
             let fill = if px < 300.0 {
                 PLACE.gamma_multiply(0.08)
@@ -398,7 +582,7 @@ fn markers(
     painter: &egui::Painter,
     rect: Rect,
     v: &ViewCtx<'_>,
-    state: &MapState,
+    state: &mut MapState,
     points: &[Point],
     source: Source,
     selected_color: Color32,
@@ -406,26 +590,52 @@ fn markers(
     actions: &mut Vec<Action>,
 ) -> Option<Pos2> {
     let mut zoom_to = None;
-    let s = state.scale();
-    let plane: Vec<[f64; 2]> = points
+    let step = (state.zoom * 2.0).floor() as i64;
+    let fingerprint = points.iter().fold(0u64, |h, p| {
+        (h.rotate_left(7)
+            ^ p.index as u64
+            ^ p.world[0].to_bits()
+            ^ p.world[1].to_bits().rotate_left(32))
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    });
+    let key = (step, points.len(), fingerprint);
+    let slot = source as usize;
+    let kept = &mut state.clusters[slot];
+    // Other points: the kept steps are of no use.
+    kept.retain(|c| c.key.1 == key.1 && c.key.2 == key.2);
+    let cached = kept
         .iter()
-        .map(|p| [p.world[0] * s, p.world[1] * s])
-        .collect();
+        .position(|c| c.key == key)
+        .map(|at| kept.remove(at));
+    let cache = cached.unwrap_or_else(|| {
+        let scale = TILE * 2f64.powf(step as f64 / 2.0);
+        let plane: Vec<[f64; 2]> = points
+            .iter()
+            .map(|p| [p.world[0] * scale, p.world[1] * scale])
+            .collect();
+        Clustered {
+            key,
+            scale,
+            clusters: geo::cluster(&plane, CELL_PX),
+        }
+    });
+    let scale = cache.scale;
     let color = match source {
         Source::Camera => CAMERA,
         Source::Place => PLACE,
     };
-    for cluster in geo::cluster(&plane, CELL_PX) {
-        let at = state.to_screen(rect, [cluster.at[0] / s, cluster.at[1] / s]);
+    for cluster in &cache.clusters {
+        let at = state.to_screen(rect, [cluster.at[0] / scale, cluster.at[1] / scale]);
         if !rect.expand(20.0).contains(at) {
             continue;
         }
         let members: Vec<usize> = cluster.members.iter().map(|&m| points[m].index).collect();
         let n = members.len();
         let first = &v.items[v.visible[members[0]]];
-        let selected = members
-            .iter()
-            .any(|&m| v.selection.ids.contains(&v.items[v.visible[m]].id));
+        let selected = !v.selection.ids.is_empty()
+            && members
+                .iter()
+                .any(|&m| v.selection.ids.contains(&v.items[v.visible[m]].id));
         let r = if n == 1 {
             6.0
         } else {
@@ -532,6 +742,11 @@ fn markers(
             }
         }
     }
+    let kept = &mut state.clusters[slot];
+    if kept.len() >= KEPT_STEPS {
+        kept.remove(0);
+    }
+    kept.push(cache);
     zoom_to
 }
 

@@ -15,9 +15,11 @@ mod grid;
 mod import;
 mod inspector;
 mod map;
+mod map_links;
 mod review;
 mod sidebar;
 mod thumbs;
+mod tiles_layer;
 mod worker;
 
 pub use crate::{i18n, view};
@@ -203,6 +205,17 @@ pub enum Action {
     /// Open an original (a video, say) in the program the system uses for it. The original is
     /// read-only; the program only reads it.
     OpenExternally(PathBuf),
+    /// Narrow every view to the map's view rectangle (true), or lift that (false).
+    FilterToMapArea(bool),
+    /// Go to the map and wait for a click there to set a place's position.
+    PickOnMap(map_links::Pick),
+    /// The map was clicked while placing a place.
+    PickedOnMap {
+        pick: map_links::Pick,
+        at: crate::geo::LatLon,
+    },
+    /// Placing a place on the map was given up (Esc, or the banner's Cancel).
+    PickCancelled(map_links::Pick),
 }
 
 /// The home time zone as the catalogue holds it, and as typed in Settings.
@@ -261,6 +274,8 @@ pub struct KadrApp {
     chronicle: chronicle::ChronicleState,
     review: review::ReviewState,
     map: map::MapState,
+    /// The offline tiles the library's setting points at, drawn on the map.
+    tiles: tiles_layer::TileLayer,
     custody: custody::CustodyState,
     export: export_dialog::ExportState,
     thumbs: TextureCache,
@@ -324,6 +339,7 @@ impl KadrApp {
             chronicle: chronicle::ChronicleState::default(),
             review: review::ReviewState::default(),
             map: map::MapState::default(),
+            tiles: tiles_layer::TileLayer::new(ctx),
             custody: custody::CustodyState::default(),
             export: export_dialog::ExportState::default(),
             thumbs: TextureCache::new("thumb", 192 << 20, 2, ctx, thumbs::decode_derived),
@@ -380,6 +396,11 @@ impl KadrApp {
         self.selection.ids.iter().copied().collect()
     }
 
+    /// How many offline map tiles are decoded and held for the map (for tests).
+    pub fn map_tiles_loaded(&self) -> usize {
+        self.tiles.loaded_count()
+    }
+
     pub fn detail(&self) -> Option<&ItemRow> {
         self.detail.as_ref()
     }
@@ -399,6 +420,7 @@ impl KadrApp {
         self.thumbs.drain(ctx);
         self.previews.drain(ctx);
         self.originals.drain(ctx);
+        self.tiles.drain();
         self.search.follow(&self.filter.text, &self.worker);
         let found = self.search.found.clone();
         let key = (
@@ -426,7 +448,9 @@ impl KadrApp {
                 people,
                 counts,
                 home_zone,
+                tile_source,
             } => {
+                self.tiles.set_source(tile_source.as_deref());
                 if !self.home_zone.editing {
                     self.home_zone.text = home_zone.clone().unwrap_or_default();
                 }
@@ -647,6 +671,40 @@ impl KadrApp {
             Action::CloseFull => {
                 self.full = None;
                 self.redacting = false;
+                // Esc also ends placing a place on the map.
+                if let Some(pick) = self.map.picking.take() {
+                    self.apply(Action::PickCancelled(pick));
+                }
+            }
+            Action::FilterToMapArea(on) => {
+                self.filter.area = if on { self.map.view_box() } else { None };
+                if on {
+                    self.map.hold_view();
+                }
+            }
+            Action::PickOnMap(pick) => {
+                if pick.reopen {
+                    self.entities.open = false;
+                }
+                self.full = None;
+                self.prefs.view = View::Map;
+                self.map.picking = Some(pick);
+            }
+            Action::PickedOnMap { pick, at } => {
+                if pick.reopen {
+                    self.entities.open = true;
+                    self.entities.show_position(pick.id, at);
+                }
+                self.apply(Action::Entity(entities::EntityEdit::Locate {
+                    id: pick.id,
+                    at: Some(at),
+                    radius_m: pick.radius_m,
+                }));
+            }
+            Action::PickCancelled(pick) => {
+                if pick.reopen {
+                    self.entities.open = true;
+                }
             }
             Action::OpenExternally(path) => open_externally(path),
             Action::Entity(edit) => {
@@ -845,6 +903,7 @@ impl KadrApp {
                     );
                 }
             });
+        self.map.area_on = self.filter.area.is_some();
         egui::CentralPanel::default_margins().show(ui, |ui| {
             if self.loaded && items.is_empty() && !self.import.running {
                 import::empty_library_ui(ui, s, &mut actions);
@@ -875,12 +934,21 @@ impl KadrApp {
                         &mut self.previews,
                         &mut actions,
                     ),
-                    View::Map => {
-                        map::map_ui(ui, &vctx, &mut self.map, &mut self.thumbs, &mut actions)
-                    }
+                    View::Map => map::map_ui(
+                        ui,
+                        &vctx,
+                        &mut self.map,
+                        &mut self.thumbs,
+                        &mut self.tiles,
+                        &mut actions,
+                    ),
                 }
             }
         });
+        // While it filters, the area follows the map as the user pans and zooms.
+        if self.prefs.view == View::Map && self.filter.area.is_some() {
+            self.filter.area = self.map.view_box().or(self.filter.area);
+        }
         if let Some(item) = self.full.and_then(|id| items.iter().find(|i| i.id == id)) {
             self.full_view(&ctx, item, s, &mut actions);
         }

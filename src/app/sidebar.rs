@@ -17,6 +17,17 @@ pub fn sidebar_ui(ui: &mut egui::Ui, s: &Strings, f: &Facets, filter: &mut ViewF
             {
                 *filter = ViewFilter::default();
             }
+            if filter.area.is_some() {
+                // The map's "filter to map area" narrows every view: say so, and undo it here.
+                ui.add_space(4.0);
+                if ui
+                    .selectable_label(true, s.map_links.area_on)
+                    .on_hover_text(s.map_links.area_clear)
+                    .clicked()
+                {
+                    filter.area = None;
+                }
+            }
             ui.add_space(4.0);
             egui::CollapsingHeader::new(s.review_status)
                 .default_open(true)
@@ -66,7 +77,7 @@ pub fn sidebar_ui(ui: &mut egui::Ui, s: &Strings, f: &Facets, filter: &mut ViewF
                 .show(ui, |ui| {
                     for (name, n) in &f.people {
                         let on = filter.person.as_deref() == Some(name.as_str());
-                        if ui.selectable_label(on, format!("{name}  ({n})")).clicked() {
+                        if facet_row(ui, 0, on, || format!("{name}  ({n})")) {
                             filter.person = (!on).then(|| name.clone());
                         }
                     }
@@ -75,13 +86,10 @@ pub fn sidebar_ui(ui: &mut egui::Ui, s: &Strings, f: &Facets, filter: &mut ViewF
                 .default_open(true)
                 .show(ui, |ui| {
                     for (id, name, depth, n) in &f.places {
-                        ui.horizontal(|ui| {
-                            ui.add_space(*depth as f32 * 14.0);
-                            let on = filter.place == Some(*id);
-                            if ui.selectable_label(on, format!("{name}  ({n})")).clicked() {
-                                filter.place = (!on).then_some(*id);
-                            }
-                        });
+                        let on = filter.place == Some(*id);
+                        if facet_row(ui, *depth, on, || format!("{name}  ({n})")) {
+                            filter.place = (!on).then_some(*id);
+                        }
                     }
                 });
             egui::CollapsingHeader::new(format!("{} ({})", s.keywords, f.keywords.len()))
@@ -89,10 +97,27 @@ pub fn sidebar_ui(ui: &mut egui::Ui, s: &Strings, f: &Facets, filter: &mut ViewF
                 .show(ui, |ui| {
                     for (word, n) in &f.keywords {
                         let on = filter.keyword.as_deref() == Some(word.as_str());
-                        if ui.selectable_label(on, format!("{word}  ({n})")).clicked() {
+                        if facet_row(ui, 0, on, || format!("{word}  ({n})")) {
                             filter.keyword = (!on).then(|| word.clone());
                         }
                     }
                 });
         });
+}
+
+/// One row of a long facet list (an archive has thousands of people and places): laid out as
+/// a selectable label where the scroll area shows it, and only as space elsewhere, so a frame
+/// costs what is on screen. Returns whether it was clicked.
+fn facet_row(ui: &mut egui::Ui, depth: usize, on: bool, text: impl FnOnce() -> String) -> bool {
+    let height = ui.spacing().interact_size.y;
+    let row = egui::Rect::from_min_size(ui.cursor().min, egui::vec2(ui.available_width(), height));
+    if !ui.is_rect_visible(row) {
+        ui.allocate_space(egui::vec2(row.width(), height));
+        return false;
+    }
+    ui.horizontal(|ui| {
+        ui.add_space(depth as f32 * 14.0);
+        ui.selectable_label(on, text()).clicked()
+    })
+    .inner
 }

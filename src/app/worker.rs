@@ -28,6 +28,10 @@ pub enum Command {
     SetHomeZone {
         zone: Option<String>,
     },
+    /// Set (or with `None` clear) the path of the offline map tiles; the map follows.
+    SetTileSource {
+        path: Option<String>,
+    },
     /// The ids of the items the search field's text finds (answered as `Event::Searched`).
     Search {
         text: String,
@@ -123,6 +127,8 @@ pub enum Event {
         counts: EntityCounts,
         /// The library's home time zone, if set.
         home_zone: Option<String>,
+        /// The offline map tiles' path, if set.
+        tile_source: Option<String>,
     },
     /// The answer to a `Search` job: the ids of the items it found.
     Searched {
@@ -309,13 +315,25 @@ fn run(
                         places: catalog.item_counts(EntityKind::Place)?,
                     };
                     let home_zone = catalog.home_zone()?;
+                    let tile_source = catalog.tile_source()?;
                     out.send(Event::Loaded {
                         items,
                         places,
                         people,
                         counts,
                         home_zone,
+                        tile_source,
                     });
+                }
+                Command::SetTileSource { path } => {
+                    // Stored absolute, so it means the same whatever the working folder.
+                    let path = path.map(|p| {
+                        crate::tiles::absolute(std::path::Path::new(&p))
+                            .to_string_lossy()
+                            .into_owned()
+                    });
+                    catalog.write(&who(), |tx| tx.set_tile_source(path.as_deref()))?;
+                    let _ = self_tx.try_send((HOUSEKEEPING, Command::Reload));
                 }
                 Command::SetHomeZone { zone } => {
                     catalog.write(&who(), |tx| tx.set_home_zone(zone.as_deref()))?;

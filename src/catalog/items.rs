@@ -30,6 +30,10 @@ pub struct NewItem {
     pub phash: Option<u64>,
 }
 
+/// How several creators of one photo are kept in its one `creator` value (and split again for
+/// XMP's `dc:creator` list).
+pub const CREATORS_JOINED_BY: &str = "; ";
+
 /// An item as `list --json` and `show --json` print it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemRow {
@@ -70,6 +74,10 @@ pub struct ItemRow {
     pub tags: Vec<String>,
     pub source: Option<String>,
     pub credit: Option<String>,
+    /// Who made the photo (IPTC By-line, XMP `dc:creator`; several joined by `; `).
+    pub creator: Option<String>,
+    /// The copyright notice (IPTC CopyrightNotice, XMP `dc:rights`).
+    pub copyright: Option<String>,
     pub review_status: String,
     pub review_by: Option<String>,
     pub review_at: Option<String>,
@@ -81,6 +89,11 @@ pub struct ItemRow {
     pub redactions: Vec<super::Redaction>,
     pub stored_path: String,
     pub imported_at: String,
+    /// Where each described value came from: field → `embedded`, `sidecar`, `typed` or `bag`
+    /// (`catalog::provenance`). Not in `list --json` (nor so in a bag's `items.json`);
+    /// `show --json` adds it.
+    #[serde(skip)]
+    pub provenance: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -129,18 +142,23 @@ pub struct TagChange {
     pub caption: Option<Option<String>>,
     pub source: Option<Option<String>>,
     pub credit: Option<Option<String>>,
+    pub creator: Option<Option<String>>,
+    pub copyright: Option<Option<String>>,
     pub add_people: Vec<String>,
     pub remove_people: Vec<String>,
     pub add_tags: Vec<String>,
     pub remove_tags: Vec<String>,
 }
 
-/// An item's fields before a tag change: sha256, event, caption, place, source, credit.
+/// An item's fields before a tag change: sha256, event, caption, place, source, credit,
+/// creator, copyright.
 type Before = (
     String,
     Option<String>,
     Option<String>,
     Option<i64>,
+    Option<String>,
+    Option<String>,
     Option<String>,
     Option<String>,
 );
@@ -152,7 +170,7 @@ const ITEM_COLUMNS: &str =
     "id, sha256, original_name, size, format, media, width, height, duration_s,
     has_preview, incomplete, capture_local, capture_offset, capture_subsec, capture_source, gps_lat,
     gps_lon, gps_alt, camera_make, camera_model, camera_serial, orientation, event_text, caption,
-    place_id, source, credit, review_status, review_by, review_at, stored_path, imported_at,
+    place_id, source, credit, creator, copyright, review_status, review_by, review_at, stored_path, imported_at,
     do_not_publish, capture_home";
 
 /// How many items `Catalog::items` reads per round of queries.
@@ -303,8 +321,18 @@ impl Tx<'_> {
     /// Applies a tag change to one item and records what changed in the history.
     pub fn tag(&self, id: i64, change: &TagChange) -> Result<()> {
         let c = self.conn();
-        let (sha, old_event, old_caption, old_place, old_source, old_credit): Before = c.query_row(
-            "SELECT sha256, event_text, caption, place_id, source, credit FROM items WHERE id = ?1",
+        let (
+            sha,
+            old_event,
+            old_caption,
+            old_place,
+            old_source,
+            old_credit,
+            old_creator,
+            old_copyright,
+        ): Before = c.query_row(
+            "SELECT sha256, event_text, caption, place_id, source, credit, creator, copyright
+             FROM items WHERE id = ?1",
             [id],
             |r| {
                 Ok((
@@ -314,6 +342,8 @@ impl Tx<'_> {
                     r.get(3)?,
                     r.get(4)?,
                     r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
                 ))
             },
         )?;
@@ -368,6 +398,8 @@ impl Tx<'_> {
             ("caption", &change.caption, old_caption),
             ("source", &change.source, old_source),
             ("credit", &change.credit, old_credit),
+            ("creator", &change.creator, old_creator),
+            ("copyright", &change.copyright, old_copyright),
         ] {
             if let Some(v) = value {
                 let v = v.as_deref().map(str::trim).filter(|s| !s.is_empty());
@@ -377,6 +409,8 @@ impl Tx<'_> {
                 let sql = match field {
                     "caption" => "UPDATE items SET caption = ?2 WHERE id = ?1",
                     "source" => "UPDATE items SET source = ?2 WHERE id = ?1",
+                    "creator" => "UPDATE items SET creator = ?2 WHERE id = ?1",
+                    "copyright" => "UPDATE items SET copyright = ?2 WHERE id = ?1",
                     _ => "UPDATE items SET credit = ?2 WHERE id = ?1",
                 };
                 c.execute(sql, params![id, v])?;
@@ -690,10 +724,18 @@ impl Catalog {
             &list,
             super::review::redaction,
         )?;
+        let mut provenance = self.grouped(super::provenance::OF_ITEMS, &list, |r| {
+            Ok((r.get("field")?, r.get("source")?))
+        })?;
         for id in ids {
             let mut row = rows
                 .remove(id)
                 .ok_or_else(|| Error::NoSuchItem(id.to_string()))?;
+            row.provenance = provenance
+                .remove(id)
+                .unwrap_or_default()
+                .into_iter()
+                .collect();
             row.paths = paths.remove(id).unwrap_or_default();
             row.people = people.remove(id).unwrap_or_default();
             row.tags = tags.remove(id).unwrap_or_default();
@@ -781,6 +823,8 @@ impl Catalog {
             tags: Vec::new(),
             source: r.get("source")?,
             credit: r.get("credit")?,
+            creator: r.get("creator")?,
+            copyright: r.get("copyright")?,
             review_status: r.get("review_status")?,
             review_by: r.get("review_by")?,
             review_at: r.get("review_at")?,
@@ -789,6 +833,7 @@ impl Catalog {
             redactions: Vec::new(),
             stored_path: r.get("stored_path")?,
             imported_at: r.get("imported_at")?,
+            provenance: Default::default(),
         };
         Ok((row, place_id))
     }
@@ -880,9 +925,6 @@ pub struct ItemSummary {
     pub gps: Option<LatLon>,
     /// The coordinates of the place it is tagged with.
     pub place_at: Option<LatLon>,
-    /// Folded caption, name, keywords and every alias of its people and place: what the
-    /// search field matches against.
-    pub haystack: String,
     /// Warnings about its claims that the summary can tell: `date-mismatch`.
     pub flags: Vec<String>,
     /// Its near-duplicates (`verify`): (item id, bits their perceptual hashes differ in),
@@ -932,15 +974,11 @@ impl Catalog {
                        WHERE ip.item_id = i.id),
                     (SELECT group_concat(k.word, char(31)) FROM item_keywords ik JOIN keywords k ON k.id = ik.keyword_id
                        WHERE ik.item_id = i.id),
-                    (SELECT group_concat(a.fold, ' ') FROM item_people ip JOIN person_aliases a ON a.person_id = ip.person_id
-                       WHERE ip.item_id = i.id),
-                    (SELECT group_concat(a.fold, ' ') FROM place_aliases a WHERE a.place_id = i.place_id),
                     i.stored_path, i.media, i.duration_s, i.incomplete,
                     i.gps_lat, i.gps_lon, pl.lat, pl.lon,
-                    i.capture_local, i.capture_offset, i.capture_home
+                    i.capture_local, i.capture_offset, i.capture_home, i.sort_key
              FROM items i LEFT JOIN places pl ON pl.id = i.place_id
-             WHERE ?1 IS NULL OR i.id = ?1
-             ORDER BY i.sort_key IS NULL, i.sort_key, i.id",
+             WHERE ?1 IS NULL OR i.id = ?1",
         )?;
         let split = |s: Option<String>| -> Vec<String> {
             let mut v: Vec<String> = s
@@ -957,11 +995,9 @@ impl Catalog {
             let capture: Option<String> = r.get(7)?;
             let people = split(r.get(11)?);
             let tags = split(r.get(12)?);
-            let person_folds: Option<String> = r.get(13)?;
-            let place_folds: Option<String> = r.get(14)?;
             let event = event_text.as_deref().and_then(|t| EventDate::parse(t).ok());
             let (local, offset, home): (Option<String>, Option<String>, Option<String>) =
-                (r.get(23)?, r.get(24)?, r.get(25)?);
+                (r.get(21)?, r.get(22)?, r.get(23)?);
             let mut flags = Vec::new();
             if date_mismatch(
                 event.as_ref(),
@@ -972,42 +1008,39 @@ impl Catalog {
             ) {
                 flags.push(crate::verify::DATE_MISMATCH.to_string());
             }
-            let haystack = [
-                crate::text::fold(caption.as_deref().unwrap_or("")),
-                crate::text::fold(&name),
-                crate::text::fold(&tags.join(" ")),
-                person_folds.unwrap_or_default(),
-                place_folds.unwrap_or_default(),
-            ]
-            .join(" ");
-            Ok(ItemSummary {
-                id: r.get(0)?,
-                sha256: r.get(1)?,
-                original_name: name,
-                caption,
-                format: r.get(4)?,
-                has_preview: r.get(5)?,
-                event,
-                capture: capture.and_then(|c| {
-                    chrono::NaiveDateTime::parse_from_str(&c, "%Y-%m-%dT%H:%M:%S").ok()
-                }),
-                place_id: r.get(8)?,
-                place: r.get(9)?,
-                people,
-                tags,
-                review_status: r.get(10)?,
-                stored_path: r.get(15)?,
-                is_video: r.get::<_, String>(16)? == "video",
-                duration_s: r.get(17)?,
-                incomplete: r.get(18)?,
-                gps: lat_lon(r.get(19)?, r.get(20)?),
-                place_at: lat_lon(r.get(21)?, r.get(22)?),
-                haystack,
-                flags,
-                similar: Vec::new(),
-            })
+            Ok((
+                r.get::<_, Option<String>>(24)?,
+                ItemSummary {
+                    id: r.get(0)?,
+                    sha256: r.get(1)?,
+                    original_name: name,
+                    caption,
+                    format: r.get(4)?,
+                    has_preview: r.get(5)?,
+                    event,
+                    capture: capture.and_then(|c| c.parse::<chrono::NaiveDateTime>().ok()),
+                    place_id: r.get(8)?,
+                    place: r.get(9)?,
+                    people,
+                    tags,
+                    review_status: r.get(10)?,
+                    stored_path: r.get(13)?,
+                    is_video: r.get::<_, String>(14)? == "video",
+                    duration_s: r.get(15)?,
+                    incomplete: r.get(16)?,
+                    gps: lat_lon(r.get(17)?, r.get(18)?),
+                    place_at: lat_lon(r.get(19)?, r.get(20)?),
+                    flags,
+                    similar: Vec::new(),
+                },
+            ))
         })?;
-        let mut out: Vec<ItemSummary> = rows.collect::<Result<_, _>>()?;
+        // Timeline order (dated by sort key, then undated, ties by id), sorted here: SQLite
+        // cannot read `sort_key IS NULL, sort_key, id` off an index and would spill a sort of
+        // the whole table to temporary files, which took most of opening a large library.
+        let mut keyed: Vec<(Option<String>, ItemSummary)> = rows.collect::<Result<_, _>>()?;
+        keyed.sort_by(|(a, x), (b, y)| (a.is_none(), a, x.id).cmp(&(b.is_none(), b, y.id)));
+        let mut out: Vec<ItemSummary> = keyed.into_iter().map(|(_, it)| it).collect();
         let hashes = self.perceptual_hashes()?;
         match id {
             None => {

@@ -210,6 +210,12 @@ CREATE TABLE item_provenance (
     PRIMARY KEY (item_id, field)
 ) STRICT;
 "#,
+    // 8: who made the photo and its copyright notice, as files say them (IPTC By-line and
+    // CopyrightNotice, XMP dc:creator and dc:rights); their sources are in `item_provenance`.
+    r#"
+ALTER TABLE items ADD COLUMN creator TEXT;
+ALTER TABLE items ADD COLUMN copyright TEXT;
+"#,
 ];
 
 #[cfg(test)]
@@ -226,6 +232,7 @@ mod tests {
         "ec1fab2b305ab594124e9529a8106bc29ffb8335ffb9bc5e8349ef7b4efb39ec",
         "90fd6882b95196d2babc4c101d15be9b1d96739d1e2af22568df738733345c69",
         "ccb8b474027fddecfbad1979a0285bfede1d9f22c4f64e688f309909000daa22",
+        "fd42849cf12badb39382a3c9a80bb36c793faca0c108c93b871ecb20854d6653",
     ];
 
     #[test]

@@ -13,6 +13,7 @@
 mod entities;
 mod history;
 mod items;
+pub mod mbtiles;
 mod migrations;
 mod provenance;
 mod review;
@@ -22,7 +23,10 @@ mod undo;
 
 pub use entities::{EntityKind, PlaceNode};
 pub use history::{AuditProblem, HistoryEntry};
-pub use items::{Camera, Filter, Gps, ItemRow, ItemSummary, NewItem, REVIEW_STATUSES, TagChange};
+pub use items::{
+    CREATORS_JOINED_BY, Camera, Filter, Gps, ItemRow, ItemSummary, NewItem, REVIEW_STATUSES,
+    TagChange,
+};
 pub use migrations::MIGRATIONS;
 pub use review::{Note, Redaction};
 pub use search::fts_query;

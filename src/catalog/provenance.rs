@@ -18,7 +18,13 @@ pub const FIELDS: &[&str] = &[
     "event_date",
     "credit",
     "source",
+    "creator",
+    "copyright",
 ];
+
+/// Every recorded source of the items in the JSON list `?1`, by item (for `Catalog::items`).
+pub(super) const OF_ITEMS: &str = "SELECT item_id, field, source FROM item_provenance
+     WHERE item_id IN (SELECT value FROM json_each(?1)) ORDER BY item_id, field";
 
 impl Catalog {
     /// Each field of item `id` that has a recorded source: field → source.
@@ -62,19 +68,25 @@ impl Tx<'_> {
         }
     }
 
-    fn tag_from_file_inner(
-        &self,
-        id: i64,
-        change: &TagChange,
-        sources: &[(&str, &str)],
-    ) -> Result<()> {
-        let typed: Vec<String> = self
+    /// The fields of item `id` a person typed.
+    pub fn typed_fields(&self, id: i64) -> Result<Vec<String>> {
+        let typed = self
             .conn()
             .prepare_cached(
                 "SELECT field FROM item_provenance WHERE item_id = ?1 AND source = 'typed'",
             )?
             .query_map([id], |r| r.get(0))?
             .collect::<std::result::Result<_, _>>()?;
+        Ok(typed)
+    }
+
+    fn tag_from_file_inner(
+        &self,
+        id: i64,
+        change: &TagChange,
+        sources: &[(&str, &str)],
+    ) -> Result<()> {
+        let typed = self.typed_fields(id)?;
         let is_typed = |f: &str| typed.iter().any(|t| t == f);
         let mut change = change.clone();
         if is_typed("caption") {
@@ -97,6 +109,12 @@ impl Tx<'_> {
         }
         if is_typed("source") {
             change.source = None;
+        }
+        if is_typed("creator") {
+            change.creator = None;
+        }
+        if is_typed("copyright") {
+            change.copyright = None;
         }
         self.tag(id, &change)?;
         for &(field, source) in sources {

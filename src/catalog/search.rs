@@ -1,7 +1,7 @@
 //! Full-text search: one FTS5 row per item over its searchable text folded to skeletons.
 //!
 //! Each item's caption, people (names and every alias), place (with every place it lies in,
-//! names and aliases), keywords, file names, notes, source and credit are folded by
+//! names and aliases), keywords, file names, notes, source, credit and creator are folded by
 //! `text::skeleton` and written to the `search_index` FTS5 table (rowid = item id) in the same
 //! transaction as the change that made them. A query is folded the same way and each of its
 //! words is matched as a prefix, so «Мамай», "Mamay" and "mamai" find the same items and
@@ -103,16 +103,17 @@ fn item_doc(conn: &Connection, id: i64) -> Result<Option<Doc>> {
         Option<String>,
         Option<String>,
         Option<i64>,
+        Option<String>,
     );
     let head: Option<Head> = conn
         .prepare_cached(
-            "SELECT caption, original_name, source, credit, place_id FROM items WHERE id = ?1",
+            "SELECT caption, original_name, source, credit, place_id, creator FROM items WHERE id = ?1",
         )?
         .query_row([id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
         })
         .optional()?;
-    let Some((caption, name, source, credit, place)) = head else {
+    let Some((caption, name, source, credit, place, creator)) = head else {
         return Ok(None);
     };
     let mut doc = Doc::default();
@@ -120,6 +121,7 @@ fn item_doc(conn: &Connection, id: i64) -> Result<Option<Doc>> {
     doc.files.add(&name);
     doc.sources.add(source.as_deref().unwrap_or(""));
     doc.sources.add(credit.as_deref().unwrap_or(""));
+    doc.sources.add(creator.as_deref().unwrap_or(""));
     let each = |sql: &str, id: i64, f: &mut dyn FnMut(String)| -> Result<()> {
         let mut stmt = conn.prepare_cached(sql)?;
         let mut rows = stmt.query([id])?;
@@ -211,8 +213,9 @@ fn all_docs(conn: &Connection) -> Result<Vec<(i64, Doc)>> {
         "SELECT ik.item_id, k.word FROM item_keywords ik JOIN keywords k ON k.id = ik.keyword_id",
     )?);
     let notes = group(pairs("SELECT item_id, body FROM notes ORDER BY id")?);
-    let mut stmt =
-        conn.prepare("SELECT id, caption, original_name, source, credit, place_id FROM items")?;
+    let mut stmt = conn.prepare(
+        "SELECT id, caption, original_name, source, credit, place_id, creator FROM items",
+    )?;
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
     let none = Vec::new();
@@ -226,6 +229,8 @@ fn all_docs(conn: &Connection) -> Result<Vec<(i64, Doc)>> {
             .add(&r.get::<_, Option<String>>(3)?.unwrap_or_default());
         doc.sources
             .add(&r.get::<_, Option<String>>(4)?.unwrap_or_default());
+        doc.sources
+            .add(&r.get::<_, Option<String>>(6)?.unwrap_or_default());
         for p in paths.get(&id).unwrap_or(&none) {
             doc.files.add(file_name(p));
         }

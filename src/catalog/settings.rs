@@ -1,5 +1,6 @@
-//! Settings of the library itself (not of the app): the home time zone, and the tolerance
-//! for camera clocks of the `date-mismatch` flag (`verify`).
+//! Settings of the library itself (not of the app): the home time zone, the tolerance
+//! for camera clocks of the `date-mismatch` flag (`verify`), and the offline map tiles the
+//! map draws under its markers (a path; `crate::tiles` reads it).
 //!
 //! The home zone decides where a capture time with a known offset sits on the timeline: its
 //! wall-clock time in that zone at that date (`capture_home`), so a clip whose container states
@@ -13,6 +14,7 @@ use serde_json::json;
 
 const HOME_ZONE: &str = "home_zone";
 const CLOCK_TOLERANCE: &str = "clock_tolerance_h";
+const TILE_SOURCE: &str = "tile_source";
 
 /// The largest clock tolerance accepted, in hours (a year).
 pub const MAX_CLOCK_TOLERANCE_H: f64 = 8784.0;
@@ -28,6 +30,21 @@ impl Catalog {
     pub fn home_zone(&self) -> Result<Option<String>> {
         home_zone(self.conn())
     }
+
+    /// The offline map tiles (a PMTiles or MBTiles file, or a z/x/y folder), if set.
+    pub fn tile_source(&self) -> Result<Option<String>> {
+        tile_source(self.conn())
+    }
+}
+
+fn tile_source(conn: &rusqlite::Connection) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            [TILE_SOURCE],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 fn clock_tolerance_h(conn: &rusqlite::Connection) -> Result<f64> {
@@ -125,6 +142,33 @@ impl Tx<'_> {
             "settings",
             None,
             json!({ "clock_tolerance_h": { "from": old, "to": hours } }),
+        )?;
+        Ok(())
+    }
+
+    /// Sets (or with `None` clears) the path of the offline map tiles, and records the change
+    /// in the history. The path is kept as given (callers make it absolute); whether it opens
+    /// is not checked here: a stick that is not plugged in now may be later.
+    pub fn set_tile_source(&self, path: Option<&str>) -> Result<()> {
+        let new = path.map(str::trim).filter(|p| !p.is_empty());
+        let old = tile_source(self.conn())?;
+        if old.as_deref() == new {
+            return Ok(());
+        }
+        match new {
+            Some(p) => self.conn().execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![TILE_SOURCE, p],
+            )?,
+            None => self
+                .conn()
+                .execute("DELETE FROM settings WHERE key = ?1", [TILE_SOURCE])?,
+        };
+        self.log(
+            "settings",
+            None,
+            json!({ "tile_source": { "from": old, "to": new } }),
         )?;
         Ok(())
     }

@@ -97,8 +97,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Settings of the library: its home time zone (where capture times sit on the timeline)
-    /// and the tolerance for camera clocks (the `date-mismatch` flag).
+    /// Settings of the library: its home time zone (where capture times sit on the timeline),
+    /// the tolerance for camera clocks (the `date-mismatch` flag) and the offline map tiles.
     Settings {
         /// An IANA time zone such as Asia/Almaty; "" clears it.
         #[arg(long, value_name = "ZONE")]
@@ -107,6 +107,10 @@ pub enum Command {
         /// flagged `date-mismatch` (default 2; 14 more when the camera's offset is unknown).
         #[arg(long, value_name = "HOURS")]
         clock_tolerance: Option<f64>,
+        /// Offline map tiles for the Map view: a raster .pmtiles or .mbtiles file, or a folder
+        /// of {z}/{x}/{y}.png|jpg|webp tiles; "" clears it (the built-in basemap alone).
+        #[arg(long, value_name = "PATH")]
+        tiles: Option<String>,
         #[arg(long)]
         json: bool,
     },

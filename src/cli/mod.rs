@@ -154,6 +154,7 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
                 remove_people: remove_person,
                 add_tags: tags,
                 remove_tags: remove_tag,
+                ..Default::default()
             };
             cat.write(actor, |tx| tx.tag(id, &change))?;
             let row = cat.item(id)?;
@@ -163,10 +164,21 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
         Command::Settings {
             home_zone,
             clock_tolerance,
+            tiles,
             json,
         } => {
             let mut cat = lib.catalog()?;
-            if home_zone.is_some() || clock_tolerance.is_some() {
+            // Stored absolute, so the app finds it whatever its working folder.
+            let tiles = tiles.map(|p| {
+                if p.trim().is_empty() {
+                    String::new()
+                } else {
+                    crate::tiles::absolute(std::path::Path::new(&p))
+                        .to_string_lossy()
+                        .into_owned()
+                }
+            });
+            if home_zone.is_some() || clock_tolerance.is_some() || tiles.is_some() {
                 cat.write(actor, |tx| {
                     if let Some(zone) = &home_zone {
                         tx.set_home_zone(Some(zone.trim()).filter(|z| !z.is_empty()))?;
@@ -174,17 +186,33 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
                     if let Some(hours) = clock_tolerance {
                         tx.set_clock_tolerance_h(hours)?;
                     }
+                    if let Some(path) = &tiles {
+                        tx.set_tile_source(Some(path.as_str()))?;
+                    }
                     Ok(())
                 })?;
             }
             let zone = cat.home_zone()?;
             let tolerance = cat.clock_tolerance_h()?;
+            let tile_source = cat.tile_source()?;
+            let opened = tile_source
+                .as_deref()
+                .map(|p| crate::tiles::TileSource::open(std::path::Path::new(p)));
             let heif = crate::ingest::heif_previews();
             if json {
                 print_json(&serde_json::json!({
                     "home_zone": zone,
                     "heif_previews": heif.is_ok(),
                     "clock_tolerance_h": tolerance,
+                    "tile_source": tile_source,
+                    "tile_source_info": match &opened {
+                        Some(Ok(src)) => serde_json::to_value(src.info()).unwrap_or_default(),
+                        _ => serde_json::Value::Null,
+                    },
+                    "tile_source_error": match &opened {
+                        Some(Err(e)) => Some(e.to_string()),
+                        _ => None,
+                    },
                 }));
             } else {
                 println!("home time zone: {}", zone.as_deref().unwrap_or("not set"));
@@ -192,6 +220,21 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
                     "camera clock tolerance: {tolerance} h ({} h when the offset is unknown)",
                     tolerance + crate::verify::UNKNOWN_OFFSET_WIDENING_H as f64
                 );
+                match (&tile_source, &opened) {
+                    (Some(path), Some(Ok(src))) => {
+                        let i = src.info();
+                        println!(
+                            "map tiles: {path} ({}, zoom {}–{})",
+                            i.name, i.min_zoom, i.max_zoom
+                        );
+                    }
+                    (Some(path), Some(Err(e))) => {
+                        println!(
+                            "map tiles: {path} (cannot be read: {e}; the built-in map is used)"
+                        )
+                    }
+                    _ => println!("map tiles: none (the built-in map)"),
+                }
                 match heif {
                     Ok(()) => println!("HEIC/AVIF previews: available"),
                     Err(why) => println!("HEIC/AVIF previews: not available ({why})"),

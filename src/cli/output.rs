@@ -94,6 +94,12 @@ pub(super) fn show_text(i: &ItemRow) -> String {
     );
     line("source", opt(&i.source));
     line("credit", opt(&i.credit));
+    if i.creator.is_some() {
+        line("creator", opt(&i.creator));
+    }
+    if i.copyright.is_some() {
+        line("copyright", opt(&i.copyright));
+    }
     line("review", i.review_status.clone());
     s
 }

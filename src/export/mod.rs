@@ -13,6 +13,7 @@
 mod bag;
 mod publish;
 mod report;
+mod svgmap;
 mod xmp;
 
 use crate::catalog::{Catalog, Filter, ItemRow};

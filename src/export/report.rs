@@ -2,9 +2,11 @@
 //! `--format html` (a self-contained chronicle: index.html and thumbs/, no network). The JSON
 //! and CSV writers here also make the catalogue files inside a bag.
 
+use super::svgmap::{self, Marker};
 use super::{Ctx, Out};
 use crate::catalog::{Catalog, ItemRow};
 use crate::error::Result;
+use crate::geo::Source;
 use crate::i18n::Strings;
 use crate::view::{self, ChronicleRow};
 use serde::Serialize;
@@ -187,7 +189,8 @@ fn csv_row(out: &mut String, fields: impl Iterator<Item = String>) {
     out.push_str("\r\n");
 }
 
-/// `index.html` and `thumbs/<sha256>.jpg`: the items in timeline order under day headers.
+/// `index.html` and `thumbs/<sha256>.jpg`: the items in timeline order under day headers,
+/// after a map of those with a position (`svgmap`), numbered in that order.
 pub(crate) fn write_html(ctx: &Ctx<'_>, out: &mut Out<'_>) -> Result<()> {
     let summaries = ctx.cat.summaries()?;
     let selected: HashMap<i64, &ItemRow> = ctx.items.iter().map(|i| (i.id, i)).collect();
@@ -233,9 +236,49 @@ pub(crate) fn write_html(ctx: &Ctx<'_>, out: &mut Out<'_>) -> Result<()> {
         esc(s.report.selection),
         esc(&ctx.selection_local)
     );
-    h.push_str("</header>\n<main>\n");
+    h.push_str("</header>\n");
+    let rows = view::chronicle(&summaries, &indices, s);
+    let mut markers: Vec<Marker> = Vec::new();
+    let mut pins: HashMap<i64, (usize, Source)> = HashMap::new();
+    for row in &rows {
+        if let ChronicleRow::Item(n) = row
+            && let Some((at, source)) = summaries[*n].position()
+        {
+            let item = selected[&summaries[*n].id];
+            let number = markers.len() + 1;
+            pins.insert(item.id, (number, source));
+            markers.push(Marker {
+                at,
+                source,
+                anchor: format!("item-{}", item.sha256),
+                number,
+                title: short(item.caption.as_deref().unwrap_or(&item.original_name), 100),
+            });
+        }
+    }
+    // The basemap is decoded only for a report that has something to put on it.
+    if !markers.is_empty()
+        && let Some(svg) = svgmap::svg(
+            &markers,
+            crate::basemap::get(),
+            crate::basemap::land(),
+            s.map,
+        )
+    {
+        h.push_str("<figure class=\"map\" id=\"map\">\n");
+        h.push_str(&svg);
+        let _ = writeln!(
+            h,
+            "\n<figcaption><span class=\"key\"><i class=\"camera\"></i>{}</span> \
+             <span class=\"key\"><i class=\"place\"></i>{}</span> {}</figcaption>\n</figure>",
+            esc(s.map_camera),
+            esc(s.map_place),
+            esc(s.map_basemap_note)
+        );
+    }
+    h.push_str("<main>\n");
     let mut open = false;
-    for row in view::chronicle(&summaries, &indices, s) {
+    for row in rows {
         match row {
             ChronicleRow::Header(title) => {
                 if open {
@@ -253,6 +296,7 @@ pub(crate) fn write_html(ctx: &Ctx<'_>, out: &mut Out<'_>) -> Result<()> {
                     item,
                     view::time_label(summary),
                     thumbs.contains(&item.sha256),
+                    pins.get(&item.id).copied(),
                 );
             }
         }
@@ -265,7 +309,15 @@ pub(crate) fn write_html(ctx: &Ctx<'_>, out: &mut Out<'_>) -> Result<()> {
     out.write("index.html", h.as_bytes())
 }
 
-fn item_html(h: &mut String, s: &Strings, item: &ItemRow, time: Option<String>, has_thumb: bool) {
+/// One entry; `pin` is its number on the map and whose claim its position is.
+fn item_html(
+    h: &mut String,
+    s: &Strings,
+    item: &ItemRow,
+    time: Option<String>,
+    has_thumb: bool,
+    pin: Option<(usize, Source)>,
+) {
     let title = item.caption.as_deref().unwrap_or(&item.original_name);
     let _ = writeln!(
         h,
@@ -287,8 +339,26 @@ fn item_html(h: &mut String, s: &Strings, item: &ItemRow, time: Option<String>, 
         );
     }
     h.push_str("<div class=\"text\">\n");
-    if let Some(t) = time {
-        let _ = writeln!(h, "<p class=\"time\">{}</p>", esc(&t));
+    let pin = pin.map(|(number, source)| {
+        let (class, claim) = match source {
+            Source::Camera => ("camera", s.map_camera),
+            Source::Place => ("place", s.map_place),
+        };
+        format!(
+            "<a class=\"pin {class}\" href=\"#map\" title=\"{}\">{number}</a>",
+            esc(claim)
+        )
+    });
+    match (pin, time) {
+        (None, None) => {}
+        (pin, time) => {
+            let _ = writeln!(
+                h,
+                "<p class=\"time\">{}{}</p>",
+                pin.unwrap_or_default(),
+                esc(time.as_deref().unwrap_or(""))
+            );
+        }
     }
     match &item.caption {
         Some(c) => {
@@ -344,6 +414,16 @@ fn item_html(h: &mut String, s: &Strings, item: &ItemRow, time: Option<String>, 
     h.push_str("</dl>\n</div>\n</article>\n");
 }
 
+/// At most `max` characters of `s`, cut at a word with "…" when longer.
+fn short(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    let at = cut.rfind(char::is_whitespace).filter(|&i| i > max / 2);
+    format!("{}…", cut[..at.unwrap_or(cut.len())].trim_end())
+}
+
 /// Text made safe for HTML content and attribute values.
 pub(crate) fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
@@ -383,8 +463,18 @@ dd.sha code { font: 12px/1.4 ui-monospace, 'DejaVu Sans Mono', monospace; }
 dd.status.verified { color: #1d7a35; }
 dd.status.needs-info { color: #9a6200; }
 dd.status.rejected { color: #b3261e; }
+figure.map { max-width: 980px; margin: 20px auto 0; padding: 0 20px; box-sizing: border-box; }
+figure.map svg { display: block; width: 100%; height: auto; border-radius: 6px; box-shadow: 0 1px 2px rgba(0,0,0,.08); }
+figure.map figcaption { color: #6b6b6b; font-size: 13px; margin-top: 6px; }
+.key { white-space: nowrap; margin-right: 14px; }
+.key i { display: inline-block; width: 10px; height: 10px; margin-right: 5px; vertical-align: -1px; border: 1.5px solid rgba(0,0,0,.63); }
+.key i.camera { background: #1e78e6; border-radius: 50%; }
+.key i.place { background: #e17814; transform: rotate(45deg) scale(.85); }
+.pin { display: inline-block; min-width: 18px; height: 18px; padding: 0 3px; margin-right: 8px; box-sizing: border-box; border-radius: 9px; color: #fff; font-size: 11px; font-weight: 700; line-height: 18px; text-align: center; text-decoration: none; vertical-align: 1px; }
+.pin.camera { background: #1e78e6; }
+.pin.place { background: #e17814; border-radius: 2px; }
 @media (max-width: 640px) { article.item { flex-direction: column; } article.item img, .nothumb { max-width: 100%; } }
-@media print { body { background: #fff; } article.item { box-shadow: none; border: 1px solid #ddd; } }
+@media print { body { background: #fff; } article.item { box-shadow: none; border: 1px solid #ddd; } figure.map { break-inside: avoid; } }
 ";
 
 #[cfg(test)]
@@ -401,6 +491,13 @@ mod tests {
                 .map(|s| s.to_string()),
         );
         assert_eq!(s, "a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\",Мамай\r\n");
+    }
+
+    #[test]
+    fn marker_titles_are_cut_at_a_word() {
+        assert_eq!(short("Шествие в Алматы", 100), "Шествие в Алматы");
+        assert_eq!(short("Шествие в Алматы у парка", 18), "Шествие в Алматы…");
+        assert_eq!(short("Шествие", 3), "Шес…");
     }
 
     #[test]

@@ -12,6 +12,8 @@
 //!                photoshop:City, photoshop:State, photoshop:Country
 //! credit         photoshop:Credit
 //! source         photoshop:Source
+//! creator        dc:creator (rdf:Seq, one entry per creator the catalogue joined with `; `)
+//! copyright      dc:rights (x-default lang alternative)
 //! SHA-256        kadr:SHA256 (which original the sidecar belongs to)
 //! event date     kadr:EventDate (the date as catalogued: EDTF and part of day, qualifiers kept)
 //! ```
@@ -241,6 +243,20 @@ pub(crate) fn sidecar(item: &ItemRow, coords: &Coordinates) -> String {
     }
     if let Some(source) = present(&item.source) {
         simple(&mut x, "   ", "photoshop:Source", source);
+    }
+    if let Some(creator) = present(&item.creator) {
+        x.push_str("   <dc:creator>\n    <rdf:Seq>\n");
+        for name in creator
+            .split(crate::catalog::CREATORS_JOINED_BY)
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            let _ = writeln!(x, "     <rdf:li>{}</rdf:li>", esc(name));
+        }
+        x.push_str("    </rdf:Seq>\n   </dc:creator>\n");
+    }
+    if let Some(copyright) = present(&item.copyright) {
+        lang_alt(&mut x, "   ", "dc:rights", copyright);
     }
     bag(&mut x, "Iptc4xmpExt:PersonInImage", &item.people);
     if let Some(loc) = location(&item.place_path) {

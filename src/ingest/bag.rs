@@ -164,6 +164,8 @@ struct BagItem {
     tags: Vec<String>,
     source: Option<String>,
     credit: Option<String>,
+    creator: Option<String>,
+    copyright: Option<String>,
     #[serde(default = "unreviewed")]
     review_status: String,
     review_by: Option<String>,
@@ -198,6 +200,40 @@ fn read_json<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> Result<O
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::file(crate::error::io_reason(&e), &path)),
     }
+}
+
+/// Applies what the bag gives item `id` (`fields`: what was taken), each value recorded as from
+/// the `bag`. A field a person typed here is never replaced; people and keywords the bag adds to
+/// a typed list are still added (nothing here is lost), and the list stays typed.
+fn take_from_bag(
+    tx: &crate::catalog::Tx<'_>,
+    id: i64,
+    mut change: TagChange,
+    fields: &[String],
+) -> Result<()> {
+    let sources: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|f| if f == "tags" { "keywords" } else { f.as_str() })
+        .map(|f| (f, "bag"))
+        .collect();
+    let typed = tx.typed_fields(id)?;
+    let lists = TagChange {
+        add_people: if typed.iter().any(|f| f == "people") {
+            std::mem::take(&mut change.add_people)
+        } else {
+            Vec::new()
+        },
+        add_tags: if typed.iter().any(|f| f == "keywords") {
+            std::mem::take(&mut change.add_tags)
+        } else {
+            Vec::new()
+        },
+        ..Default::default()
+    };
+    if let Some(why) = tx.tag_from_file(id, &change, &sources)? {
+        return Err(Error::invalid(format!("the bag's catalogue data: {why}")));
+    }
+    tx.tag(id, &lists)
 }
 
 /// Merges a verified bag's catalogue data into `catalog`; its originals must be imported first.
@@ -248,6 +284,9 @@ pub fn merge(
                 tx.set_original_name(row.id, name)?;
                 fields.push("original_name".into());
             }
+            // A field a person emptied here is a value too: the bag's differs from it.
+            let typed = tx.typed_fields(row.id)?;
+            let typed_empty = |field: &str| typed.iter().any(|f| f == field);
             let mut clash = |field: &str, ours: &str, theirs: &str| {
                 conflicts.push(Conflict {
                     sha256: it.sha256.clone(),
@@ -257,21 +296,26 @@ pub fn merge(
                     bag: theirs.into(),
                 });
             };
-            let texts: [(&str, &Option<String>, &Option<String>); 4] = [
+            let texts: [(&str, &Option<String>, &Option<String>); 6] = [
                 ("caption", &row.caption, &it.caption),
                 ("event_date", &row.event_date, &it.event_date),
                 ("source", &row.source, &it.source),
                 ("credit", &row.credit, &it.credit),
+                ("creator", &row.creator, &it.creator),
+                ("copyright", &row.copyright, &it.copyright),
             ];
             for (field, ours, theirs) in texts {
                 match (ours, theirs) {
                     (_, None) => {}
+                    (None, Some(t)) if typed_empty(field) => clash(field, "", t),
                     (None, Some(t)) => {
                         fields.push(field.to_string());
                         match field {
                             "caption" => change.caption = Some(Some(t.clone())),
                             "source" => change.source = Some(Some(t.clone())),
                             "credit" => change.credit = Some(Some(t.clone())),
+                            "creator" => change.creator = Some(Some(t.clone())),
+                            "copyright" => change.copyright = Some(Some(t.clone())),
                             _ => change.date = Some(EventDate::parse(t).ok()),
                         }
                     }
@@ -281,7 +325,7 @@ pub fn merge(
             }
             let (ours, theirs) = (row.place_path.join(" > "), it.place_path.join(" > "));
             if !theirs.is_empty() && ours != theirs {
-                if ours.is_empty() {
+                if ours.is_empty() && !typed_empty("place") {
                     fields.push("place".into());
                     change.place = Some(Some(theirs));
                 } else {
@@ -296,7 +340,7 @@ pub fn merge(
             if !change.add_tags.is_empty() {
                 fields.push("tags".into());
             }
-            tx.tag(row.id, &change)?;
+            take_from_bag(tx, row.id, change, &fields)?;
             if it.review_status != "unreviewed" && it.review_status != row.review_status {
                 if row.review_status == "unreviewed" {
                     tx.merge_review(row.id, &it.review_status, it.review_by.as_deref(), it.review_at.as_deref())?;

@@ -1,6 +1,6 @@
-//! IPTC-IIM from a JPEG's APP13 segments (Photoshop image resource 0x0404), and what a file's
-//! own words say about its content (`FileMeta`): caption, keywords, people, place, the content's
-//! date, credit, source. Never the camera's capture time: that is `exif`'s alone.
+//! IPTC-IIM from a JPEG's APP13 segments (Photoshop image resource 0x0404) and a TIFF's IFD0
+//! (tag 33723, IPTC-NAA), and what a file's own words say about its content (`FileMeta`):
+//! caption, keywords, people, place, the content's date, credit, source, creator, copyright. Never the camera's capture time: that is `exif`'s alone.
 //!
 //! Text is UTF-8 when the envelope's CodedCharacterSet (1:90) says `ESC % G`, and Windows-1251
 //! (the legacy Cyrillic code page agencies in the region still write) when nothing says UTF-8.
@@ -17,6 +17,10 @@ pub struct FileMeta {
     pub date: Option<String>,
     pub credit: Option<String>,
     pub source: Option<String>,
+    /// Who made the photo; several creators joined by `; `.
+    pub creator: Option<String>,
+    /// The copyright notice.
+    pub copyright: Option<String>,
 }
 
 impl FileMeta {
@@ -42,6 +46,12 @@ impl FileMeta {
         }
         if self.source.is_none() {
             self.source = other.source;
+        }
+        if self.creator.is_none() {
+            self.creator = other.creator;
+        }
+        if self.copyright.is_none() {
+            self.copyright = other.copyright;
         }
     }
 
@@ -154,12 +164,71 @@ pub fn parse_iim(b: &[u8]) -> FileMeta {
             .collect(),
         credit: one(110),
         source: one(115),
+        copyright: one(116),
         ..FileMeta::default()
     };
+    // By-line is repeatable: one dataset per creator.
+    let creators: Vec<String> = sets
+        .iter()
+        .filter(|s| s.0 == 2 && s.1 == 80)
+        .filter_map(|s| text(s.2))
+        .collect();
+    m.creator = (!creators.is_empty()).then(|| creators.join(crate::catalog::CREATORS_JOINED_BY));
     // Country, Province-State, City, Sub-location: outermost first.
     m.place = [101, 95, 90, 92].into_iter().filter_map(one).collect();
     m.date = one(55).and_then(|d| iim_date(&d, one(60).as_deref()));
     m
+}
+
+/// The IPTC-IIM of a TIFF (IFD0 tag 33723, IPTC-NAA), if it has any. The tag's type is LONG
+/// or UNDEFINED by writer; either way its bytes are the IIM stream as stored, read here
+/// without byte swapping.
+pub fn read_tiff(bytes: &[u8]) -> Option<FileMeta> {
+    let le = match bytes.get(..4)? {
+        [b'I', b'I', 42, 0] => true,
+        [b'M', b'M', 0, 42] => false,
+        _ => return None,
+    };
+    let u16_at = |i: usize| -> Option<u16> {
+        let b: [u8; 2] = bytes.get(i..i.checked_add(2)?)?.try_into().ok()?;
+        Some(if le {
+            u16::from_le_bytes(b)
+        } else {
+            u16::from_be_bytes(b)
+        })
+    };
+    let u32_at = |i: usize| -> Option<u32> {
+        let b: [u8; 4] = bytes.get(i..i.checked_add(4)?)?.try_into().ok()?;
+        Some(if le {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        })
+    };
+    let ifd = u32_at(4)? as usize;
+    let count = u16_at(ifd)? as usize;
+    for n in 0..count {
+        let entry = ifd + 2 + n * 12;
+        if u16_at(entry)? != 33723 {
+            continue;
+        }
+        // BYTE, ASCII, UNDEFINED: one byte per value; LONG: four.
+        let width = match u16_at(entry + 2)? {
+            1 | 2 | 7 => 1,
+            4 => 4,
+            _ => return None,
+        };
+        let len = (u32_at(entry + 4)? as usize).checked_mul(width)?;
+        let start = if len <= 4 {
+            entry + 8
+        } else {
+            u32_at(entry + 8)? as usize
+        };
+        let iim = bytes.get(start..start.checked_add(len)?)?;
+        let m = parse_iim(iim);
+        return (!m.is_empty()).then_some(m);
+    }
+    None
 }
 
 /// IPTC DateCreated (`CCYYMMDD`, `00` for an unknown month or day) and TimeCreated
@@ -266,5 +335,82 @@ mod tests {
             Some("2022-01-04")
         );
         assert_eq!(iim_date("2022", None), None);
+    }
+
+    #[test]
+    fn creators_and_copyright() {
+        let iim = [
+            ds(1, 90, &[0x1B, 0x25, 0x47]),
+            ds(2, 80, "Әйгерім Сейітова".as_bytes()),
+            ds(2, 80, "Daniyar Mamyrov".as_bytes()),
+            ds(2, 116, "© 2022 Vlast.kz".as_bytes()),
+        ]
+        .concat();
+        let m = parse_iim(&iim);
+        assert_eq!(
+            m.creator.as_deref(),
+            Some("Әйгерім Сейітова; Daniyar Mamyrov")
+        );
+        assert_eq!(m.copyright.as_deref(), Some("© 2022 Vlast.kz"));
+    }
+
+    /// A minimal TIFF whose IFD0 holds `iim` under tag 33723 with `typ` (4: LONG, 7: UNDEFINED).
+    fn tiff(le: bool, typ: u16, iim: &[u8]) -> Vec<u8> {
+        let u16b = |v: u16| if le { v.to_le_bytes() } else { v.to_be_bytes() };
+        let u32b = |v: u32| if le { v.to_le_bytes() } else { v.to_be_bytes() };
+        let mut iim = iim.to_vec();
+        while typ == 4 && !iim.len().is_multiple_of(4) {
+            iim.push(0);
+        }
+        let count = if typ == 4 { iim.len() / 4 } else { iim.len() } as u32;
+        let mut t = if le { b"II".to_vec() } else { b"MM".to_vec() };
+        t.extend_from_slice(&u16b(42));
+        t.extend_from_slice(&u32b(8));
+        // IFD0: ImageWidth (1), then IPTC-NAA, then no next IFD; the data after it.
+        t.extend_from_slice(&u16b(2));
+        for (tag, ty, n, v) in [
+            (256u16, 4u16, 1u32, 16u32),
+            (33723, typ, count, 8 + 2 + 24 + 4),
+        ] {
+            t.extend_from_slice(&u16b(tag));
+            t.extend_from_slice(&u16b(ty));
+            t.extend_from_slice(&u32b(n));
+            t.extend_from_slice(&u32b(v));
+        }
+        t.extend_from_slice(&u32b(0));
+        t.extend_from_slice(&iim);
+        t
+    }
+
+    #[test]
+    fn iptc_naa_from_a_tiff_in_either_byte_order() {
+        let iim = [
+            ds(1, 90, &[0x1B, 0x25, 0x47]),
+            ds(2, 120, "Митинг".as_bytes()),
+            ds(2, 80, "Әйгерім".as_bytes()),
+            ds(2, 116, "© Vlast.kz".as_bytes()),
+        ]
+        .concat();
+        for le in [true, false] {
+            for typ in [4, 7] {
+                let m = read_tiff(&tiff(le, typ, &iim)).expect("IPTC read");
+                assert_eq!(m.caption.as_deref(), Some("Митинг"), "le {le} type {typ}");
+                assert_eq!(m.creator.as_deref(), Some("Әйгерім"));
+                assert_eq!(m.copyright.as_deref(), Some("© Vlast.kz"));
+            }
+        }
+        // Not a TIFF, a cut-short one, one without the tag: nothing, and no panic.
+        assert_eq!(read_tiff(b"\xFF\xD8\xFF"), None);
+        let whole = tiff(true, 7, &iim);
+        for cut in 0..whole.len() {
+            let _ = read_tiff(&whole[..cut]);
+        }
+        assert_eq!(read_tiff(&tiff(true, 7, &[])), None);
+        // A RAW file built on TIFF (DNG, NEF, CR2) is read the same way on import.
+        let raw = super::super::meta_in::embedded(
+            &tiff(false, 4, &iim),
+            super::super::sniff::Format::Raw("dng"),
+        );
+        assert_eq!(raw.copyright.as_deref(), Some("© Vlast.kz"));
     }
 }

@@ -15,10 +15,12 @@ pub struct Found {
     pub sidecar: FileMeta,
 }
 
-/// Reads a photo's own metadata: IPTC-IIM (JPEG APP13), then its XMP packets for what IPTC lacks.
+/// Reads a photo's own metadata: IPTC-IIM (JPEG APP13; IPTC-NAA in the IFD0 of a TIFF or of a
+/// RAW file built on TIFF, such as DNG, NEF or CR2), then its XMP packets for what IPTC lacks.
 pub fn embedded(bytes: &[u8], format: Format) -> FileMeta {
     let mut m = match format {
         Format::Jpeg => super::iptc::read_jpeg(bytes).unwrap_or_default(),
+        Format::Tiff | Format::Raw(_) => super::iptc::read_tiff(bytes).unwrap_or_default(),
         _ => FileMeta::default(),
     };
     for packet in super::exif::xmp_packets(bytes, format) {
@@ -87,6 +89,12 @@ impl Found {
             }
             if take("source", meta.source.is_some()) {
                 c.source = Some(meta.source.clone());
+            }
+            if take("creator", meta.creator.is_some()) {
+                c.creator = Some(meta.creator.clone());
+            }
+            if take("copyright", meta.copyright.is_some()) {
+                c.copyright = Some(meta.copyright.clone());
             }
         }
         (!sources.is_empty()).then_some((c, sources))

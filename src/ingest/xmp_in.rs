@@ -1,6 +1,7 @@
 //! What an XMP packet (embedded, or a `.xmp` sidecar) says about the content: dc:description,
 //! dc:subject, Iptc4xmpExt:PersonInImage, photoshop:City/State/Country and
-//! Iptc4xmpCore:Location, photoshop:DateCreated, photoshop:Credit/Source.
+//! Iptc4xmpCore:Location, photoshop:DateCreated, photoshop:Credit/Source, dc:creator (a Seq)
+//! and dc:rights (an Alt).
 
 use super::iptc::FileMeta;
 use std::path::{Path, PathBuf};
@@ -21,7 +22,14 @@ pub fn read(packet: &str) -> FileMeta {
         people: items(packet, "Iptc4xmpExt:PersonInImage"),
         credit: one("photoshop:Credit"),
         source: one("photoshop:Source"),
+        copyright: one("dc:rights"),
         ..FileMeta::default()
+    };
+    let creators = items(packet, "dc:creator");
+    m.creator = if creators.is_empty() {
+        one("dc:creator")
+    } else {
+        Some(creators.join(crate::catalog::CREATORS_JOINED_BY))
     };
     m.place = [
         "photoshop:Country",
@@ -191,6 +199,8 @@ mod tests {
   <Iptc4xmpExt:PersonInImage><rdf:Bag><rdf:li>Мамай</rdf:li></rdf:Bag></Iptc4xmpExt:PersonInImage>
   <Iptc4xmpCore:Location>Площадь Республики</Iptc4xmpCore:Location>
   <photoshop:Source>Telegram</photoshop:Source>
+  <dc:creator><rdf:Seq><rdf:li>Әйгерім Сейітова</rdf:li><rdf:li>Daniyar M.</rdf:li></rdf:Seq></dc:creator>
+  <dc:rights><rdf:Alt><rdf:li xml:lang="x-default">© 2022 Vlast.kz &amp; AP</rdf:li></rdf:Alt></dc:rights>
  </rdf:Description></rdf:RDF></x:xmpmeta>"#;
 
     #[test]
@@ -203,6 +213,8 @@ mod tests {
         assert_eq!(m.date.as_deref(), Some("2022-01-04T19:32:10+06:00"));
         assert_eq!(m.credit.as_deref(), Some("Vlast.kz & AP"));
         assert_eq!(m.source.as_deref(), Some("Telegram"));
+        assert_eq!(m.creator.as_deref(), Some("Әйгерім Сейітова; Daniyar M."));
+        assert_eq!(m.copyright.as_deref(), Some("© 2022 Vlast.kz & AP"));
     }
 
     #[test]

@@ -323,10 +323,10 @@ fn wait(
     h.run_steps(2);
 }
 
-#[test]
-fn the_map_shows_points_and_places_selects_by_click_and_box_and_follows_the_range() {
-    use egui_kittest::kittest::Queryable;
-    let lib = Lib::new();
+/// Four photos: Almaty's square and park by camera GPS, Buenos Aires by camera GPS, and an
+/// item with no GPS (tagged by `extra` with a place, say). Each is captioned and tagged with
+/// what `extra` gives for its file name. Returns their ids in that order.
+pub(crate) fn the_march(lib: &Lib, extra: &dyn Fn(&str) -> Vec<&'static str>) -> [i64; 4] {
     let shots = [
         (
             "square.jpg",
@@ -360,26 +360,31 @@ fn the_map_shows_points_and_places_selects_by_click_and_box_and_follows_the_rang
             &fixtures::jpeg(64, 48, k as u32, Jpeg::Baseline, Some(&exif)),
         );
     }
-    let (_, report) = lib.import(&[&lib.src()]);
-    let mut ids = Vec::new();
-    for (name, _, _, caption) in &shots {
+    let (run, report) = lib.import(&[&lib.src()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut ids = [0; 4];
+    for (k, (name, _, _, caption)) in shots.iter().enumerate() {
         let sha = imported(&report, name)["sha256"]
             .as_str()
             .unwrap()
             .to_string();
-        let r = lib.run(&["tag", &sha, "--caption", caption]);
+        let mut args = vec!["tag", sha.as_str(), "--caption", caption];
+        args.extend(extra(name));
+        let r = lib.run(&args);
         assert_eq!(r.code, 0, "{}", r.stderr);
-        ids.push(lib.show(&sha)["id"].as_i64().unwrap());
+        ids[k] = lib.show(&sha)["id"].as_i64().unwrap();
     }
-    let old = lib.show(&ids[3].to_string())["sha256"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert_eq!(
-        lib.run(&["tag", &old, "--place", "Алматы > Площадь Астана"])
-            .code,
-        0
-    );
+    ids
+}
+
+#[test]
+fn the_map_shows_points_and_places_selects_by_click_and_box_and_follows_the_range() {
+    use egui_kittest::kittest::Queryable;
+    let lib = Lib::new();
+    let ids = the_march(&lib, &|name| match name {
+        "old.jpg" => vec!["--place", "Алматы > Площадь Астана"],
+        _ => vec![],
+    });
     locate(
         &lib,
         &["Площадь Астана", "43.2555,76.9465", "--radius", "250"],

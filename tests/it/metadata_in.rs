@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use std::process::Command;
 
 /// One IIM dataset.
-fn ds(rec: u8, n: u8, v: &[u8]) -> Vec<u8> {
+pub(crate) fn ds(rec: u8, n: u8, v: &[u8]) -> Vec<u8> {
     let mut out = vec![0x1C, rec, n];
     out.extend_from_slice(&(v.len() as u16).to_be_bytes());
     out.extend_from_slice(v);
@@ -18,7 +18,7 @@ fn ds(rec: u8, n: u8, v: &[u8]) -> Vec<u8> {
 }
 
 /// A JPEG with `segment` (marker, payload) right after its SOI.
-fn with_segment(seed: u32, marker: u8, payload: &[u8]) -> Vec<u8> {
+pub(crate) fn with_segment(seed: u32, marker: u8, payload: &[u8]) -> Vec<u8> {
     let jpeg = fixtures::jpeg(40, 30, seed, Jpeg::Baseline, None);
     let mut out = jpeg[..2].to_vec();
     out.extend_from_slice(&[0xFF, marker]);
@@ -29,7 +29,7 @@ fn with_segment(seed: u32, marker: u8, payload: &[u8]) -> Vec<u8> {
 }
 
 /// An APP13 payload: Photoshop 3.0, one 8BIM 0x0404 resource holding `iim`.
-fn app13(iim: &[u8]) -> Vec<u8> {
+pub(crate) fn app13(iim: &[u8]) -> Vec<u8> {
     let mut p = b"Photoshop 3.0\0".to_vec();
     p.extend_from_slice(b"8BIM");
     p.extend_from_slice(&0x0404u16.to_be_bytes());

@@ -103,7 +103,7 @@ fn library() -> (Lib, Vec<String>) {
 
 /// Each sidecar as exiftool reads it (if installed) and as our own check reads it; they must
 /// agree on every field Kadr writes.
-fn read_back(files: &[PathBuf]) -> Vec<Vec<Value>> {
+pub(crate) fn read_back(files: &[PathBuf]) -> Vec<Vec<Value>> {
     let ours: Vec<Value> = files
         .iter()
         .map(|f| {
