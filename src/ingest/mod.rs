@@ -493,10 +493,12 @@ fn process(library: &Library, session: &Session, reader: Option<&Catalog>, path:
     let mut embedded = iptc::FileMeta::default();
     let described = match kind {
         Kind::NotPhoto(what) => return reject(format!("not a photo or video: it is {what}")),
-        Kind::Video(container) => match describe_video(library, session, &source, container) {
-            Ok(d) => d,
-            Err(why) => return reject(why),
-        },
+        Kind::Video(container) => {
+            match describe_video(library, session, &source, staged.as_deref(), container) {
+                Ok(d) => d,
+                Err(why) => return reject(why),
+            }
+        }
         Kind::Photo(format) => {
             // A large original is read back whole: it is to be decoded.
             let owned;
@@ -677,6 +679,7 @@ fn describe_video(
     library: &Library,
     session: &Session,
     source: &crate::vault::Source,
+    staged: Option<&std::path::Path>,
     container: &'static str,
 ) -> std::result::Result<Described, String> {
     let probed = match &source.content {
@@ -701,10 +704,12 @@ fn describe_video(
         orientation: None,
         pixel_size: None,
     };
-    // ffmpeg reads a file: the staged copy, or these bytes staged for it.
-    let poster = match &source.content {
-        Content::Staged(t) => video::poster_frame(t, render::PREVIEW_EDGE),
-        Content::Memory(b) => match session.stage_bytes(b) {
+    // ffmpeg reads a file: the original's staged copy (written already, its fsync left to the
+    // writer), or these bytes staged for it.
+    let poster = match (&source.content, staged) {
+        (Content::Staged(t), _) => video::poster_frame(t, render::PREVIEW_EDGE),
+        (Content::Memory(_), Some(t)) => video::poster_frame(t, render::PREVIEW_EDGE),
+        (Content::Memory(b), None) => match session.stage_bytes(b) {
             Ok(t) => {
                 let p = video::poster_frame(&t, render::PREVIEW_EDGE);
                 let _ = std::fs::remove_file(&t);

@@ -86,6 +86,9 @@ pub fn sniff(head: &[u8], extension: &str) -> Option<Kind> {
     if starts(b"FUJIFILMCCD-RAW") {
         return Some(Kind::Photo(Format::Raw("raf")));
     }
+    if starts(b"\0MRM") {
+        return Some(Kind::Photo(Format::Raw("mrw")));
+    }
     if starts(b"II*\0") || starts(b"MM\0*") || starts(b"II+\0") || starts(b"MM\0+") {
         if let Some(raw) = RAW_TIFF_EXTS.iter().find(|e| **e == ext) {
             return Some(Kind::Photo(Format::Raw(raw)));
@@ -140,6 +143,11 @@ mod tests {
         assert_eq!(
             sniff(b"\0\0\0\x18ftypisom\0\0\0\0isom", "mp4"),
             Some(Kind::Video("mp4"))
+        );
+        // Minolta's MRW is not TIFF-structured: its own magic, whatever the extension.
+        assert_eq!(
+            sniff(b"\0MRM\0\0\x0a\x0c\0PRD", "bin"),
+            Some(Kind::Photo(Format::Raw("mrw")))
         );
         assert_eq!(sniff(b"hello world", "jpg"), None);
         assert_eq!(sniff(b"", "jpg"), None);

@@ -562,6 +562,7 @@ fn raw_files_give_their_metadata_and_embedded_previews() {
         "FujiFilm.raf",
         "Nikon.nef",
         "Panasonic.rw2",
+        "Minolta.mrw",
     ] {
         lib.write(name, &fixture("raw", name));
     }
@@ -612,6 +613,14 @@ fn raw_files_give_their_metadata_and_embedded_previews() {
             "Panasonic",
             "DMC-LX3",
         ),
+        // Not TIFF-structured: known by its own magic bytes, its EXIF in the TTW block.
+        (
+            "Minolta.mrw",
+            "mrw",
+            "2004-11-18T23:14:58",
+            "Konica Minolta Camera, Inc.",
+            "DiMAGE A2",
+        ),
     ] {
         let item = show(name);
         assert_eq!(item["format"], format, "{name}");
@@ -629,6 +638,7 @@ fn raw_files_give_their_metadata_and_embedded_previews() {
         assert_eq!(imported(&report, name)["has_preview"], true, "{name}");
     }
     assert_eq!(imported(&report, "Nikon.nef")["has_preview"], false);
+    assert_eq!(imported(&report, "Minolta.mrw")["has_preview"], false);
     assert!(
         run.stderr.contains("holds no embedded preview"),
         "{}",

@@ -80,6 +80,9 @@ pub fn poster_frame(path: &Path, max_edge: u32) -> Result<RgbImage, String> {
         v
     });
     let started = std::time::Instant::now();
+    // Polled at 1, 2, 4 … ms, then every 20 ms: a frame takes ffmpeg a tenth of a second or
+    // two, and a fixed 20 ms wait added up to that much to each clip.
+    let mut nap = 1;
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
@@ -93,7 +96,10 @@ pub fn poster_frame(path: &Path, max_edge: u32) -> Result<RgbImage, String> {
                     FFMPEG_TIMEOUT.as_secs()
                 ));
             }
-            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(20)),
+            Ok(None) => {
+                std::thread::sleep(std::time::Duration::from_millis(nap));
+                nap = (nap * 2).min(20);
+            }
             Err(e) => {
                 let _ = child.kill();
                 let _ = child.wait();
