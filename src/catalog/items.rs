@@ -4,7 +4,7 @@ use super::{Catalog, Tx, now};
 use crate::dates::{EventDate, EventDateJson};
 use crate::error::{Error, Result};
 use crate::geo::{LatLon, Source};
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use serde_json::json;
 use std::collections::HashMap;
@@ -91,7 +91,7 @@ pub struct ItemRow {
     pub imported_at: String,
     /// Where each described value came from: field → `embedded`, `sidecar`, `typed` or `bag`
     /// (`catalog::provenance`). Not in `list --json` (nor so in a bag's `items.json`);
-    /// `show --json` adds it.
+    /// `show --json` adds it. Empty in the rows of `Catalog::items_for_output`.
     #[serde(skip)]
     pub provenance: std::collections::BTreeMap<String, String>,
 }
@@ -165,16 +165,8 @@ type Before = (
 
 pub const REVIEW_STATUSES: &[&str] = &["unreviewed", "verified", "needs-info", "rejected"];
 
-/// The columns `row` reads, by name.
-const ITEM_COLUMNS: &str =
-    "id, sha256, original_name, size, format, media, width, height, duration_s,
-    has_preview, incomplete, capture_local, capture_offset, capture_subsec, capture_source, gps_lat,
-    gps_lon, gps_alt, camera_make, camera_model, camera_serial, orientation, event_text, caption,
-    place_id, source, credit, creator, copyright, review_status, review_by, review_at, stored_path, imported_at,
-    do_not_publish, capture_home";
-
-/// How many items `Catalog::items` reads per round of queries.
-const ITEM_BATCH: usize = 1000;
+#[cfg(test)]
+use rows::ITEM_BATCH;
 
 /// The filters of `list` (?1 person, ?2 place, ?3 from, ?4 to, ?5 status, ?6 keyword), between
 /// the half of the timeline (`LIST_DATED` or `LIST_UNDATED`) and its order.
@@ -555,28 +547,16 @@ impl Catalog {
             .ok_or_else(|| Error::NoSuchItem(id.to_string()))
     }
 
-    /// The items with these ids, in the order given. Read in batches: per batch one query for
-    /// the rows and one per aggregate (paths, people, keywords, notes, redactions), never one
-    /// query per item.
-    pub fn items(&self, ids: &[i64]) -> Result<Vec<ItemRow>> {
-        let mut out = Vec::with_capacity(ids.len());
-        let mut place_paths = HashMap::new();
-        let tolerance_h = self.clock_tolerance_h()?;
-        for batch in ids.chunks(ITEM_BATCH) {
-            self.read_batch(batch, tolerance_h, &mut place_paths, &mut out)?;
-        }
-        Ok(out)
-    }
-
     pub fn item_count(&self) -> Result<i64> {
         Ok(self
             .conn()
             .query_row("SELECT count(*) FROM items", [], |r| r.get(0))?)
     }
 
-    /// Items matching `filter`, in timeline order: by event date, else capture time; undated last.
+    /// Items matching `filter`, in timeline order: by event date, else capture time; undated
+    /// last. As `list` prints them: without `provenance` (`items_for_output`).
     pub fn list(&self, filter: &Filter) -> Result<Vec<ItemRow>> {
-        self.items(&self.list_ids(filter)?)
+        self.items_for_output(&self.list_ids(filter)?)
     }
 
     /// The ids of `list`, in the same order.
@@ -653,225 +633,6 @@ impl Catalog {
             .collect::<Result<_, _>>()?;
         Ok(v)
     }
-
-    /// Reads the items `ids` into `out`, in that order.
-    fn read_batch(
-        &self,
-        ids: &[i64],
-        tolerance_h: f64,
-        place_paths: &mut HashMap<i64, PlaceInfo>,
-        out: &mut Vec<ItemRow>,
-    ) -> Result<()> {
-        // The ids go in as one JSON array, bound as a single parameter.
-        let list = serde_json::to_string(ids).expect("ids serialise");
-        let mut rows: HashMap<i64, ItemRow> = HashMap::with_capacity(ids.len());
-        {
-            let mut stmt = self.conn().prepare_cached(
-                &[
-                    "SELECT ",
-                    ITEM_COLUMNS,
-                    " FROM items WHERE id IN (SELECT value FROM json_each(?1))",
-                ]
-                .concat(),
-            )?;
-            let mut found = stmt.query([&list])?;
-            while let Some(r) = found.next()? {
-                let (mut row, place_id) = Self::row(r, tolerance_h)?;
-                if let Some(pid) = place_id {
-                    if let std::collections::hash_map::Entry::Vacant(e) = place_paths.entry(pid) {
-                        e.insert(self.place_info(pid)?);
-                    }
-                    let info = &place_paths[&pid];
-                    row.place_path = info.path.clone();
-                    row.place = row.place_path.last().cloned();
-                    if let (Some(g), Some(at)) = (&row.gps, info.at)
-                        && crate::geo::place_mismatch(
-                            LatLon {
-                                lat: g.lat,
-                                lon: g.lon,
-                            },
-                            at,
-                            info.radius_m,
-                        )
-                    {
-                        row.flags.push("place-mismatch".into());
-                    }
-                }
-                rows.insert(row.id, row);
-            }
-        }
-        let mut paths = self.grouped(
-            "SELECT item_id, path FROM item_paths WHERE item_id IN (SELECT value FROM json_each(?1))
-             ORDER BY item_id, seen_at, path",
-            &list,
-            |r| r.get("path"),
-        )?;
-        let mut people = self.grouped(
-            "SELECT ip.item_id, p.name FROM item_people ip JOIN people p ON p.id = ip.person_id
-             WHERE ip.item_id IN (SELECT value FROM json_each(?1)) ORDER BY ip.item_id, p.name",
-            &list,
-            |r| r.get("name"),
-        )?;
-        let mut tags = self.grouped(
-            "SELECT ik.item_id, k.word FROM item_keywords ik JOIN keywords k ON k.id = ik.keyword_id
-             WHERE ik.item_id IN (SELECT value FROM json_each(?1)) ORDER BY ik.item_id, k.word",
-            &list,
-            |r| r.get("word"),
-        )?;
-        let mut notes = self.grouped(super::review::NOTES_OF_ITEMS, &list, super::review::note)?;
-        let mut redactions = self.grouped(
-            super::review::REDACTIONS_OF_ITEMS,
-            &list,
-            super::review::redaction,
-        )?;
-        let mut provenance = self.grouped(super::provenance::OF_ITEMS, &list, |r| {
-            Ok((r.get("field")?, r.get("source")?))
-        })?;
-        for id in ids {
-            let mut row = rows
-                .remove(id)
-                .ok_or_else(|| Error::NoSuchItem(id.to_string()))?;
-            row.provenance = provenance
-                .remove(id)
-                .unwrap_or_default()
-                .into_iter()
-                .collect();
-            row.paths = paths.remove(id).unwrap_or_default();
-            row.people = people.remove(id).unwrap_or_default();
-            row.tags = tags.remove(id).unwrap_or_default();
-            row.notes = notes.remove(id).unwrap_or_default();
-            row.redactions = redactions.remove(id).unwrap_or_default();
-            out.push(row);
-        }
-        Ok(())
-    }
-
-    /// Runs `sql` (its first column `item_id`, ordered by it) for the JSON list of ids `list`,
-    /// and groups what `value` reads of each row by item, in the query's order.
-    fn grouped<T>(
-        &self,
-        sql: &str,
-        list: &str,
-        value: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
-    ) -> Result<HashMap<i64, Vec<T>>> {
-        let mut stmt = self.conn().prepare_cached(sql)?;
-        let mut rows = stmt.query([list])?;
-        let mut out: HashMap<i64, Vec<T>> = HashMap::new();
-        while let Some(r) = rows.next()? {
-            out.entry(r.get("item_id")?).or_default().push(value(r)?);
-        }
-        Ok(out)
-    }
-
-    /// One item from a row of `ITEM_COLUMNS`, read by column name, and its place id; what
-    /// other tables hold (paths, people, place path...) is filled in by `read_batch`.
-    fn row(r: &Row<'_>, tolerance_h: f64) -> Result<(ItemRow, Option<i64>)> {
-        let id: i64 = r.get("id")?;
-        let capture_local: Option<String> = r.get("capture_local")?;
-        let capture_offset: Option<String> = r.get("capture_offset")?;
-        let lat: Option<f64> = r.get("gps_lat")?;
-        let lon: Option<f64> = r.get("gps_lon")?;
-        let alt: Option<f64> = r.get("gps_alt")?;
-        let make: Option<String> = r.get("camera_make")?;
-        let model: Option<String> = r.get("camera_model")?;
-        let serial: Option<String> = r.get("camera_serial")?;
-        let event_text: Option<String> = r.get("event_text")?;
-        let place_id: Option<i64> = r.get("place_id")?;
-        let event = event_text.as_deref().and_then(|t| EventDate::parse(t).ok());
-        let capture_home: Option<String> = r.get("capture_home")?;
-        let mut flags = Vec::new();
-        if date_mismatch(
-            event.as_ref(),
-            capture_local.as_deref(),
-            capture_offset.as_deref(),
-            capture_home.as_deref(),
-            tolerance_h,
-        ) {
-            flags.push(crate::verify::DATE_MISMATCH.to_string());
-        }
-        let row = ItemRow {
-            id,
-            sha256: r.get("sha256")?,
-            original_name: r.get("original_name")?,
-            paths: Vec::new(),
-            size: r.get::<_, i64>("size")? as u64,
-            format: r.get("format")?,
-            media: r.get("media")?,
-            width: r.get("width")?,
-            height: r.get("height")?,
-            duration_s: r.get("duration_s")?,
-            has_preview: r.get("has_preview")?,
-            incomplete: r.get("incomplete")?,
-            capture_time: capture_local.map(|l| l + capture_offset.as_deref().unwrap_or("")),
-            capture_offset_known: capture_offset.is_some(),
-            capture_subsec: r.get("capture_subsec")?,
-            capture_source: r.get("capture_source")?,
-            gps: lat.zip(lon).map(|(lat, lon)| Gps { lat, lon, alt }),
-            flags,
-            camera: (make.is_some() || model.is_some()).then_some(Camera {
-                make,
-                model,
-                serial,
-            }),
-            orientation: r.get("orientation")?,
-            event_date: event_text,
-            event: event.map(|e| e.to_json()),
-            place: None,
-            place_path: Vec::new(),
-            people: Vec::new(),
-            caption: r.get("caption")?,
-            tags: Vec::new(),
-            source: r.get("source")?,
-            credit: r.get("credit")?,
-            creator: r.get("creator")?,
-            copyright: r.get("copyright")?,
-            review_status: r.get("review_status")?,
-            review_by: r.get("review_by")?,
-            review_at: r.get("review_at")?,
-            notes: Vec::new(),
-            do_not_publish: r.get("do_not_publish")?,
-            redactions: Vec::new(),
-            stored_path: r.get("stored_path")?,
-            imported_at: r.get("imported_at")?,
-            provenance: Default::default(),
-        };
-        Ok((row, place_id))
-    }
-
-    /// A place's path, coordinates and radius, as an item row shows them.
-    fn place_info(&self, id: i64) -> Result<PlaceInfo> {
-        let (lat, lon, radius_m): (Option<f64>, Option<f64>, Option<f64>) = self.conn().query_row(
-            "SELECT lat, lon, radius_m FROM places WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-        Ok(PlaceInfo {
-            path: self.place_path(id)?,
-            at: lat_lon(lat, lon),
-            radius_m,
-        })
-    }
-
-    fn place_path(&self, id: i64) -> Result<Vec<String>> {
-        let mut stmt = self.conn().prepare_cached(
-            "WITH RECURSIVE up(id, name, parent_id, depth) AS (
-                SELECT id, name, parent_id, 0 FROM places WHERE id = ?1
-                UNION ALL SELECT p.id, p.name, p.parent_id, up.depth + 1 FROM places p JOIN up ON p.id = up.parent_id
-                WHERE up.depth < 64)
-             SELECT name FROM up ORDER BY depth DESC",
-        )?;
-        let v = stmt
-            .query_map([id], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        Ok(v)
-    }
-}
-
-/// What an item row needs of its place.
-struct PlaceInfo {
-    path: Vec<String>,
-    at: Option<LatLon>,
-    radius_m: Option<f64>,
 }
 
 /// The `date-mismatch` rule on the catalogue's columns: false unless both an event date and a
@@ -1038,9 +799,19 @@ impl Catalog {
         // Timeline order (dated by sort key, then undated, ties by id), sorted here: SQLite
         // cannot read `sort_key IS NULL, sort_key, id` off an index and would spill a sort of
         // the whole table to temporary files, which took most of opening a large library.
-        let mut keyed: Vec<(Option<String>, ItemSummary)> = rows.collect::<Result<_, _>>()?;
-        keyed.sort_by(|(a, x), (b, y)| (a.is_none(), a, x.id).cmp(&(b.is_none(), b, y.id)));
-        let mut out: Vec<ItemSummary> = keyed.into_iter().map(|(_, it)| it).collect();
+        let keyed: Vec<(Option<String>, ItemSummary)> = rows.collect::<Result<_, _>>()?;
+        // The order is sorted, not the summaries (large structs: moving them cost more).
+        let mut order: Vec<usize> = (0..keyed.len()).collect();
+        order.sort_unstable_by(|&a, &b| {
+            let ((ka, x), (kb, y)) = (&keyed[a], &keyed[b]);
+            (ka.is_none(), ka, x.id).cmp(&(kb.is_none(), kb, y.id))
+        });
+        let mut slots: Vec<Option<ItemSummary>> =
+            keyed.into_iter().map(|(_, it)| Some(it)).collect();
+        let mut out: Vec<ItemSummary> = order
+            .into_iter()
+            .map(|i| slots[i].take().expect("each index once"))
+            .collect();
         let hashes = self.perceptual_hashes()?;
         match id {
             None => {
@@ -1122,6 +893,8 @@ impl Tx<'_> {
         Ok(n)
     }
 }
+
+mod rows;
 
 #[cfg(test)]
 mod tests;

@@ -23,8 +23,8 @@ pub const FIELDS: &[&str] = &[
 ];
 
 /// Every recorded source of the items in the JSON list `?1`, by item (for `Catalog::items`).
-pub(super) const OF_ITEMS: &str = "SELECT item_id, field, source FROM item_provenance
-     WHERE item_id IN (SELECT value FROM json_each(?1)) ORDER BY item_id, field";
+pub(super) const OF_ITEMS: &str = "SELECT p.item_id, p.field, p.source
+     FROM json_each(?1) AS j JOIN item_provenance AS p ON p.item_id = j.value";
 
 impl Catalog {
     /// Each field of item `id` that has a recorded source: field → source.

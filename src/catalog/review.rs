@@ -177,12 +177,14 @@ impl Tx<'_> {
 }
 
 /// The notes of the items in a JSON list of ids, for `Catalog::items`.
-pub(super) const NOTES_OF_ITEMS: &str = "SELECT item_id, author, at, body FROM notes
-     WHERE item_id IN (SELECT value FROM json_each(?1)) ORDER BY item_id, at, id";
+pub(super) const NOTES_OF_ITEMS: &str = "SELECT n.item_id, n.author, n.at, n.body
+     FROM json_each(?1) AS j JOIN notes AS n ON n.item_id = j.value
+     ORDER BY n.item_id, n.at, n.id";
 
 /// The redactions of the items in a JSON list of ids, for `Catalog::items`.
-pub(super) const REDACTIONS_OF_ITEMS: &str = "SELECT item_id, id, x, y, w, h FROM redactions
-     WHERE item_id IN (SELECT value FROM json_each(?1)) ORDER BY item_id, id";
+pub(super) const REDACTIONS_OF_ITEMS: &str = "SELECT r.item_id, r.id, r.x, r.y, r.w, r.h
+     FROM json_each(?1) AS j JOIN redactions AS r ON r.item_id = j.value
+     ORDER BY r.item_id, r.id";
 
 /// A note from a row with `author`, `at` and `body`.
 pub(super) fn note(r: &rusqlite::Row<'_>) -> rusqlite::Result<Note> {

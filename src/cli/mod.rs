@@ -6,6 +6,7 @@
 
 mod args;
 mod output;
+mod stream;
 
 pub use args::{AuditCommand, Cli, Command, EntityAction, OptionalDate, PlaceAction};
 
@@ -57,10 +58,15 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
         Command::Import { json, paths } => import(lib, actor, &paths, json),
         Command::List { json, filter } => {
             let filter = filter.into_filter();
-            let items = lib.catalog()?.list(&filter)?;
+            let cat = lib.catalog()?;
             if json {
-                print_json(&items);
+                let ids = cat.list_ids(&filter)?;
+                let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+                stream::write_items(&cat, &ids, &mut out)?;
+                std::io::Write::flush(&mut out)
+                    .map_err(|e| Error::invalid(format!("cannot write the output: {e}")))?;
             } else {
+                let items = cat.list(&filter)?;
                 for item in &items {
                     println!("{}", list_line(item));
                 }
@@ -627,12 +633,17 @@ fn cancel_on_ctrl_c() -> Arc<AtomicBool> {
     cancel
 }
 
-/// Prints a JSON document the way every `--json` output is printed.
+/// Prints a JSON document the way every `--json` output is printed: pretty, then a line end,
+/// serialised straight into a buffer on standard output (a 100 000-item list is some 150 MB,
+/// never built as one string first).
 fn print_json(value: &impl serde::Serialize) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).expect("output serialises")
-    );
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush())
+        .unwrap_or_else(|e| panic!("failed printing to stdout: {e}"));
 }
 
 /// Prints one item: its JSON, or the human form.

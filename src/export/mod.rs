@@ -223,7 +223,7 @@ fn select(cat: &Catalog, items: &[String], filter: &Filter) -> Result<Vec<ItemRo
             .collect::<Result<_>>()?;
         ids.retain(|id| chosen.contains(id));
     }
-    cat.items(&ids)
+    cat.items_for_output(&ids)
 }
 
 /// The words `describe` uses: English for the bag's tag files, the chosen language for the HTML
@@ -445,6 +445,26 @@ impl Out<'_> {
         file.sync_all().with_path("cannot write", &path)?;
         self.files += 1;
         self.bytes += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Writes a file of the export from what `fill` writes into it, through a buffer (a large
+    /// file is never held whole in memory).
+    pub fn write_from(
+        &mut self,
+        rel: &str,
+        fill: impl FnOnce(&mut std::io::BufWriter<File>) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let (path, file) = self.create(rel)?;
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 20, file);
+        fill(&mut buffered)
+            .and_then(|()| buffered.flush())
+            .with_path("cannot write", &path)?;
+        let file = buffered.get_ref();
+        file.sync_all().with_path("cannot write", &path)?;
+        let size = file.metadata().with_path("cannot write", &path)?.len();
+        self.files += 1;
+        self.bytes += size;
         Ok(())
     }
 

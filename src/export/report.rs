@@ -12,6 +12,7 @@ use crate::view::{self, ChronicleRow};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
+use std::io::Write as _;
 
 /// The columns of `items.csv`, in order.
 pub const CSV_COLUMNS: &[&str] = &[
@@ -36,7 +37,11 @@ pub const CSV_COLUMNS: &[&str] = &[
 ];
 
 pub(crate) fn write_json(ctx: &Ctx<'_>, out: &mut Out<'_>) -> Result<()> {
-    out.write("items.json", &items_json(ctx.items))?;
+    // The same bytes as `items_json`, serialised straight into the file.
+    out.write_from("items.json", |file| {
+        serde_json::to_writer_pretty(&mut *file, ctx.items)?;
+        file.write_all(b"\n")
+    })?;
     out.write("people.json", &people_json(ctx.cat, ctx.items)?)?;
     out.write("places.json", &places_json(ctx.cat, ctx.items)?)
 }

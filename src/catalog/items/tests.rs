@@ -125,3 +125,80 @@ fn items_are_read_in_batches_in_the_order_asked_with_everything_they_hold() {
         Err(Error::NoSuchItem(_))
     ));
 }
+
+#[test]
+fn rows_for_output_are_the_rows_without_their_provenance() {
+    let (mut cat, ids) = catalog(ITEM_BATCH + 2);
+    let last = ids[ITEM_BATCH + 1];
+    cat.write("t", |tx| {
+        tx.tag(
+            last,
+            &TagChange {
+                caption: Some(Some("Площадь".into())),
+                add_people: vec!["Айгүл".into()],
+                ..Default::default()
+            },
+        )
+    })
+    .unwrap();
+    let asked = [last, ids[0], ids[1]];
+    let full = cat.items(&asked).unwrap();
+    assert_eq!(
+        full[0].provenance.get("caption").map(String::as_str),
+        Some("typed")
+    );
+    assert_eq!(
+        full[0].provenance.get("people").map(String::as_str),
+        Some("typed")
+    );
+    let printed = cat.items_for_output(&asked).unwrap();
+    assert!(printed.iter().all(|r| r.provenance.is_empty()));
+    // What is printed of them is the same.
+    assert_eq!(
+        serde_json::to_string(&printed).unwrap(),
+        serde_json::to_string(&full).unwrap()
+    );
+    // In batches: every batch in order, none held back.
+    let all: Vec<i64> = ids.iter().rev().copied().collect();
+    let mut seen = Vec::new();
+    let mut batches = 0;
+    cat.for_each_output_batch(&all, |rows| {
+        batches += 1;
+        seen.extend(rows.iter().map(|r| r.id));
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!((seen, batches), (all, 2));
+}
+
+#[test]
+fn a_batch_is_read_from_its_id_list_into_each_tables_item_index() {
+    let (cat, _) = catalog(3);
+    let list = "[3,1,2]";
+    for (sql, index) in [
+        (
+            super::rows::ROWS_OF_ITEMS.as_str(),
+            "i USING INTEGER PRIMARY KEY",
+        ),
+        (super::rows::PATHS_OF_ITEMS, "item_paths"),
+        (super::rows::PEOPLE_OF_ITEMS, "item_people"),
+        (super::rows::KEYWORDS_OF_ITEMS, "item_keywords"),
+        (super::super::provenance::OF_ITEMS, "item_provenance"),
+        (super::super::review::NOTES_OF_ITEMS, "notes_item"),
+        (super::super::review::REDACTIONS_OF_ITEMS, "redactions_item"),
+    ] {
+        let steps = plan(&cat, sql, [list]);
+        assert!(steps[0].starts_with("SCAN j VIRTUAL TABLE"), "{steps:#?}");
+        assert!(
+            steps
+                .iter()
+                .any(|s| s.starts_with("SEARCH") && s.contains(index)),
+            "{steps:#?}"
+        );
+        // Nothing but a batch's notes and redactions (few) is sorted.
+        assert!(
+            !steps.iter().any(|s| s.contains("TEMP B-TREE")) || sql.contains("ORDER BY"),
+            "{steps:#?}"
+        );
+    }
+}
