@@ -9,7 +9,8 @@
 //! people (Russian and Kazakh names, a Latin alias for every fifth), 2 100 places (30 cities of
 //! Kazakhstan and Kyrgyzstan, 70 sites in each, with coordinates); three items in four tagged
 //! with a caption of 6 to 14 Russian and Kazakh words, a place, one to three people and a
-//! keyword; two in five with camera GPS near their place; one in four with a typed event date.
+//! keyword; two in five with camera GPS near their place; one in four with a typed event date;
+//! every item with a perceptual hash, one in ten a near-duplicate of its burst's scene.
 //! Every item has a real 64 px JPEG thumbnail in `thumbs/` (256 distinct pictures made with
 //! `kadr::ingest::encode_jpeg`). Built libraries are kept in `target/kadr-bench-catalog/` and
 //! reused while `GENERATOR` is unchanged (delete the folder to rebuild).
@@ -31,7 +32,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// Bump when the generator changes, so cached libraries are rebuilt.
-const GENERATOR: &str = "catalog-bench v1";
+const GENERATOR: &str = "catalog-bench v2";
 
 const WORDS: &[&str] = &[
     "митинг",
@@ -339,6 +340,8 @@ pub fn generate(root: &Path, n: usize) {
                 let place = &places[rng.next(places.len())];
                 let crowd: Vec<&String> = (0..6).map(|_| &people[rng.next(people.len())]).collect();
                 let keyword = WORDS[rng.next(WORDS.len())];
+                // The burst's scene: one photo in ten is a re-save of it, a few bits off.
+                let scene = (rng.next(1 << 30) as u64) << 34 ^ (rng.next(1 << 30) as u64) << 4;
                 let mut t = t0;
                 for _ in 0..size {
                     let k = i + (batch - left);
@@ -354,6 +357,13 @@ pub fn generate(root: &Path, n: usize) {
                         width: Some(4000),
                         height: Some(3000),
                         has_preview: true,
+                        phash: Some(if rng.next(10) == 0 {
+                            scene ^ (1 << rng.next(64)) ^ (1 << rng.next(64))
+                        } else {
+                            (rng.next(1 << 30) as u64) << 34
+                                ^ (rng.next(1 << 30) as u64) << 4
+                                ^ rng.next(16) as u64
+                        }),
                         ..Default::default()
                     };
                     t += chrono::Duration::seconds(5 + rng.next(120) as i64);

@@ -15,6 +15,7 @@ pub mod facts;
 pub mod fixity;
 pub mod geo;
 pub mod i18n;
+pub mod ids;
 pub mod ingest;
 pub mod library;
 pub mod text;

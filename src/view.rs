@@ -43,7 +43,7 @@ pub fn visible(
     items: &[ItemSummary],
     places: &[PlaceNode],
     filter: &ViewFilter,
-    found: Option<&HashSet<i64>>,
+    found: Option<&crate::ids::IdSet>,
 ) -> Vec<usize> {
     let found = found.filter(|_| !filter.text.trim().is_empty());
     let place_set: Option<HashSet<i64>> = filter.place.map(|p| descendants(places, p));
@@ -51,7 +51,7 @@ pub fn visible(
         .iter()
         .enumerate()
         .filter(|(_, it)| {
-            found.is_none_or(|f| f.contains(&it.id))
+            found.is_none_or(|f| f.contains(it.id))
                 && filter.person.as_ref().is_none_or(|p| it.people.contains(p))
                 && place_set
                     .as_ref()
@@ -628,7 +628,7 @@ mod tests {
             text: "Мамай".into(),
             ..Default::default()
         };
-        let found = HashSet::from([items[0].id]);
+        let found = crate::ids::IdSet::from_iter([items[0].id]);
         assert_eq!(visible(&items, &[], &f, Some(&found)), [0]);
         // Before the index answers, the text narrows nothing; a cleared field drops the answer.
         assert_eq!(visible(&items, &[], &f, None), [0, 1, 2]);

@@ -56,14 +56,16 @@ pub struct MapState {
 
 /// Markers clustered at one zoom step. Clustering 100 000 points costs more than a frame, so
 /// it is done per half zoom level (the merge distance on screen then lies between `CELL_PX` and
-/// `CELL_PX`·√2), and the last `KEPT_STEPS` steps are kept while the points are the same, so
-/// zooming in and out again clusters nothing anew.
+/// `CELL_PX`·√2), over the view and its surroundings, and the last `KEPT_STEPS` clusterings
+/// are kept while the points are the same, so zooming in and out again clusters nothing anew.
 const KEPT_STEPS: usize = 8;
 
 #[derive(Debug, Clone)]
 struct Clustered {
     /// Zoom step (half levels), how many points, and a fingerprint of which and where.
     key: (i64, usize, u64),
+    /// The part of the world clustered (west, north, east, south in world coordinates).
+    region: [f64; 4],
     /// Pixels across the world at that step: cluster positions are in that plane.
     scale: f64,
     clusters: Vec<geo::Cluster>,
@@ -599,24 +601,46 @@ fn markers(
         .wrapping_mul(0x9e37_79b9_7f4a_7c15)
     });
     let key = (step, points.len(), fingerprint);
+    let (lo, hi) = (
+        state.to_world(rect, rect.min),
+        state.to_world(rect, rect.max),
+    );
     let slot = source as usize;
     let kept = &mut state.clusters[slot];
     // Other points: the kept steps are of no use.
     kept.retain(|c| c.key.1 == key.1 && c.key.2 == key.2);
+    let covers = |r: &[f64; 4]| r[0] <= lo[0] && r[1] <= lo[1] && r[2] >= hi[0] && r[3] >= hi[1];
     let cached = kept
         .iter()
-        .position(|c| c.key == key)
+        .position(|c| c.key == key && covers(&c.region))
         .map(|at| kept.remove(at));
     let cache = cached.unwrap_or_else(|| {
-        let scale = TILE * 2f64.powf(step as f64 / 2.0);
-        let plane: Vec<[f64; 2]> = points
-            .iter()
-            .map(|p| [p.world[0] * scale, p.world[1] * scale])
+        // Zoomed in, only the points around the view are clustered: the view and as much
+        // again on every side, so panning a little clusters nothing anew.
+        let (w, h) = (hi[0] - lo[0], hi[1] - lo[1]);
+        let region = [lo[0] - w, lo[1] - h, hi[0] + w, hi[1] + h];
+        let inside: Vec<usize> = (0..points.len())
+            .filter(|&i| {
+                let p = points[i].world;
+                (region[0]..=region[2]).contains(&p[0]) && (region[1]..=region[3]).contains(&p[1])
+            })
             .collect();
+        let scale = TILE * 2f64.powf(step as f64 / 2.0);
+        let plane: Vec<[f64; 2]> = inside
+            .iter()
+            .map(|&i| [points[i].world[0] * scale, points[i].world[1] * scale])
+            .collect();
+        let mut clusters = geo::cluster(&plane, CELL_PX);
+        for c in &mut clusters {
+            for m in &mut c.members {
+                *m = inside[*m];
+            }
+        }
         Clustered {
             key,
+            region,
             scale,
-            clusters: geo::cluster(&plane, CELL_PX),
+            clusters,
         }
     });
     let scale = cache.scale;

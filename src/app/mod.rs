@@ -116,7 +116,7 @@ struct Jobs {
 struct SearchState {
     sent: String,
     job: Option<JobId>,
-    found: Option<Arc<std::collections::HashSet<i64>>>,
+    found: Option<Arc<crate::ids::IdSet>>,
     /// The catalogue changed: ask again for the same text.
     again: bool,
 }
@@ -141,7 +141,7 @@ impl SearchState {
     }
 
     /// Keeps the answer of the newest search only.
-    fn answered(&mut self, job: JobId, ids: Arc<std::collections::HashSet<i64>>) {
+    fn answered(&mut self, job: JobId, ids: Arc<crate::ids::IdSet>) {
         if self.job == Some(job) {
             self.found = Some(ids);
         }

@@ -52,7 +52,7 @@ fn the_search_field_shows_what_the_index_finds_and_drops_stale_answers() {
     // A late answer to an older search changes nothing.
     let newest = app.search.job.unwrap();
     app.search
-        .answered(newest - 1, Arc::new(std::collections::HashSet::new()));
+        .answered(newest - 1, Arc::new(crate::ids::IdSet::new()));
     app.logic(&ctx);
     assert_eq!(app.visible.len(), 1);
     // Clearing the field shows everything at once.

@@ -133,7 +133,7 @@ pub enum Event {
     /// The answer to a `Search` job: the ids of the items it found.
     Searched {
         job: JobId,
-        ids: Arc<std::collections::HashSet<i64>>,
+        ids: Arc<crate::ids::IdSet>,
     },
     Detail {
         request: u64,

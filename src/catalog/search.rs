@@ -14,6 +14,7 @@
 
 use super::{Catalog, EntityKind, Filter, ItemRow, Tx};
 use crate::error::Result;
+use crate::ids::IdSet;
 use crate::text::{SKELETON_VERSION, skeleton};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{HashMap, HashSet};
@@ -386,16 +387,18 @@ impl Catalog {
 
     /// The ids matching `query`, in no particular order: what the app's search field needs
     /// (it keeps its own timeline order and filters).
-    pub fn search_set(&self, query: &str) -> Result<HashSet<i64>> {
+    pub fn search_set(&self, query: &str) -> Result<IdSet> {
         let Some(q) = fts_query(query) else {
-            return Ok(HashSet::new());
+            return Ok(IdSet::new());
         };
         let mut stmt = self
             .conn
             .prepare_cached("SELECT rowid FROM search_index WHERE search_index MATCH ?1")?;
-        let ids = stmt
-            .query_map([q], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
+        let mut rows = stmt.query([q])?;
+        let mut ids = IdSet::new();
+        while let Some(r) = rows.next()? {
+            ids.insert(r.get(0)?);
+        }
         Ok(ids)
     }
 

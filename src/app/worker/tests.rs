@@ -682,7 +682,7 @@ fn the_window_s_edits_are_one_step_each_and_undo_exactly() {
         (Some(43.157), Some(77.059), Some(1500.0))
     );
     assert_eq!(stack.labels().0, Some(UndoWhat::Coordinates));
-    assert!(cat.search_set("medeu").unwrap().contains(&ids[0]));
+    assert!(cat.search_set("medeu").unwrap().contains(ids[0]));
 
     // Undo, step by step.
     run(&mut stack, &mut cat, Command::Undo);
@@ -707,7 +707,7 @@ fn the_window_s_edits_are_one_step_each_and_undo_exactly() {
     // Redo puts it back inside, and the search index follows.
     run(&mut stack, &mut cat, Command::Redo);
     assert_eq!(place(&cat, "Медеу").unwrap().path, ["Алматы", "Медеу"]);
-    assert!(cat.search_set("Алматы").unwrap().contains(&ids[0]));
+    assert!(cat.search_set("Алматы").unwrap().contains(ids[0]));
     run(&mut stack, &mut cat, Command::Undo);
     // The first place created goes away, and comes back with its id.
     // Медеу is on an item since it was created: its creation is not taken back.
