@@ -206,29 +206,62 @@ pub fn near_duplicates(hashes: &[(i64, u64)]) -> HashMap<i64, Vec<(i64, u32)>> {
             masks.push((1 << a) | (1 << b));
         }
     }
-    let mut out: HashMap<i64, Vec<(i64, u32)>> = HashMap::new();
-    for (i, &(a, ha)) in hashes.iter().enumerate() {
-        for (k, (order, start)) in tables.iter().enumerate() {
-            let own = block(ha, k);
-            for &m in &masks {
-                let v = own ^ m;
-                for &j in &order[start[v] as usize..start[v + 1] as usize] {
-                    let j = j as usize;
-                    if j <= i {
-                        continue;
-                    }
-                    let (b, hb) = hashes[j];
-                    // Found already in an earlier block?
-                    let earlier =
-                        (0..k).any(|e| ((block(ha, e) ^ block(hb, e)) as u64).count_ones() <= NEAR);
-                    let d = distance(ha, hb);
-                    if !earlier && d <= SIMILAR_MAX_DISTANCE && a != b {
-                        out.entry(a).or_default().push((b, d));
-                        out.entry(b).or_default().push((a, d));
+    // The pairs of each hash with the later ones, on every core (the tables are shared).
+    let pairs_of = |range: std::ops::Range<usize>| -> Vec<(usize, usize, u32)> {
+        let mut found = Vec::new();
+        for i in range {
+            let (a, ha) = hashes[i];
+            for (k, (order, start)) in tables.iter().enumerate() {
+                let own = block(ha, k);
+                for &m in &masks {
+                    let v = own ^ m;
+                    for &j in &order[start[v] as usize..start[v + 1] as usize] {
+                        let j = j as usize;
+                        if j <= i {
+                            continue;
+                        }
+                        let (b, hb) = hashes[j];
+                        // Found already in an earlier block?
+                        let earlier = (0..k)
+                            .any(|e| ((block(ha, e) ^ block(hb, e)) as u64).count_ones() <= NEAR);
+                        let d = distance(ha, hb);
+                        if !earlier && d <= SIMILAR_MAX_DISTANCE && a != b {
+                            found.push((i, j, d));
+                        }
                     }
                 }
             }
         }
+        found
+    };
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8);
+    let chunk = hashes.len().div_ceil(threads).max(1);
+    let found: Vec<Vec<(usize, usize, u32)>> = if hashes.len() < 4096 || threads == 1 {
+        vec![pairs_of(0..hashes.len())]
+    } else {
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..hashes.len())
+                .step_by(chunk)
+                .map(|from| {
+                    let to = (from + chunk).min(hashes.len());
+                    let pairs_of = &pairs_of;
+                    scope.spawn(move || pairs_of(from..to))
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join().expect("a pairing thread panicked"))
+                .collect()
+        })
+    };
+    let mut out: HashMap<i64, Vec<(i64, u32)>> = HashMap::new();
+    for (i, j, d) in found.into_iter().flatten() {
+        let (a, b) = (hashes[i].0, hashes[j].0);
+        out.entry(a).or_default().push((b, d));
+        out.entry(b).or_default().push((a, d));
     }
     for v in out.values_mut() {
         v.sort_by_key(|&(id, d)| (d, id));
@@ -487,7 +520,8 @@ mod tests {
             seed
         };
         let mut hashes = Vec::new();
-        for c in 0..300 {
+        // More than 4096 hashes, so the pairs are found on several threads.
+        for c in 0..1500 {
             let base = next();
             for k in 0..1 + next() % 6 {
                 let mut h = base;
@@ -498,6 +532,7 @@ mod tests {
             }
         }
         hashes.push((5, hashes[3].1));
+        assert!(hashes.len() > 4096, "{}", hashes.len());
         let mut every: HashMap<i64, Vec<(i64, u32)>> = HashMap::new();
         for (i, &(a, ha)) in hashes.iter().enumerate() {
             for &(b, hb) in &hashes[i + 1..] {

@@ -261,6 +261,8 @@ pub struct KadrApp {
     /// The People & Places window.
     entities: entities::EntitiesState,
     loaded: bool,
+    /// The items' near-duplicates have arrived (they follow the items: `Event::Paired`).
+    paired: bool,
     filter: ViewFilter,
     visible: Vec<usize>,
     visible_for: Option<(ViewFilter, usize, usize)>,
@@ -326,6 +328,7 @@ impl KadrApp {
             counts: EntityCounts::default(),
             entities: entities::EntitiesState::default(),
             loaded: false,
+            paired: false,
             filter: ViewFilter::default(),
             visible: Vec::new(),
             visible_for: None,
@@ -385,6 +388,11 @@ impl KadrApp {
 
     pub fn is_loaded(&self) -> bool {
         self.loaded
+    }
+
+    /// Whether the items' near-duplicates are in (a moment after `is_loaded`).
+    pub fn is_paired(&self) -> bool {
+        self.paired
     }
 
     /// Whether background work is still under way (for tests that wait for it).
@@ -460,10 +468,22 @@ impl KadrApp {
                 self.people = people;
                 self.counts = counts;
                 self.loaded = true;
+                self.paired = false;
                 self.search.again = !self.search.sent.is_empty();
                 let present: BTreeSet<i64> = self.items.iter().map(|i| i.id).collect();
                 self.selection.ids.retain(|id| present.contains(id));
                 self.request_detail();
+            }
+            Event::Paired { mut near } => {
+                // In place when nothing else holds the list (the usual case).
+                let items = Arc::make_mut(&mut self.items);
+                for it in items.iter_mut() {
+                    it.similar = near.remove(&it.id).unwrap_or_default();
+                }
+                self.paired = true;
+                // The facets and the "Has near-duplicates" filter read `similar`.
+                self.facets = None;
+                self.visible_for = None;
             }
             Event::Searched { job, ids } => self.search.answered(job, ids),
             Event::Detail {

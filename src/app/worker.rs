@@ -130,6 +130,11 @@ pub enum Event {
         /// The offline map tiles' path, if set.
         tile_source: Option<String>,
     },
+    /// Each item's near-duplicates (item id → (other id, distance), nearest first), for the
+    /// items of the `Loaded` just before.
+    Paired {
+        near: std::collections::HashMap<i64, Vec<(i64, u32)>>,
+    },
     /// The answer to a `Search` job: the ids of the items it found.
     Searched {
         job: JobId,
@@ -303,7 +308,7 @@ fn run(
         let result: crate::Result<()> = (|| {
             match cmd {
                 Command::Reload => {
-                    let items = Arc::new(catalog.summaries()?);
+                    let items = Arc::new(catalog.summaries_unpaired()?);
                     let places = catalog.places()?;
                     let people = catalog
                         .people()?
@@ -323,6 +328,10 @@ fn run(
                         counts,
                         home_zone,
                         tile_source,
+                    });
+                    // Drawn first, paired after: near-duplicates cost as much as the rest.
+                    out.send(Event::Paired {
+                        near: catalog.near_duplicates()?,
                     });
                 }
                 Command::SetTileSource { path } => {

@@ -717,7 +717,25 @@ impl ItemSummary {
 impl Catalog {
     /// Every item, in timeline order.
     pub fn summaries(&self) -> Result<Vec<ItemSummary>> {
+        let mut out = self.summaries_where(None)?;
+        let mut near = self.near_duplicates()?;
+        for it in &mut out {
+            it.similar = near.remove(&it.id).unwrap_or_default();
+        }
+        Ok(out)
+    }
+
+    /// The summaries without their near-duplicates (`similar` left empty): what the app
+    /// draws first. Finding every item's near-duplicates (`near_duplicates`) costs about as
+    /// much as the rest of opening a large library, so the app asks for it next.
+    pub fn summaries_unpaired(&self) -> Result<Vec<ItemSummary>> {
         self.summaries_where(None)
+    }
+
+    /// Every item's near-duplicates (`verify::near_duplicates` over the kept perceptual
+    /// hashes): item id → (other id, distance), nearest first.
+    pub fn near_duplicates(&self) -> Result<std::collections::HashMap<i64, Vec<(i64, u32)>>> {
+        Ok(crate::verify::near_duplicates(&self.perceptual_hashes()?))
     }
 
     /// The summary of one item.
@@ -812,20 +830,12 @@ impl Catalog {
             .into_iter()
             .map(|i| slots[i].take().expect("each index once"))
             .collect();
-        let hashes = self.perceptual_hashes()?;
-        match id {
-            None => {
-                let mut near = crate::verify::near_duplicates(&hashes);
-                for it in &mut out {
-                    it.similar = near.remove(&it.id).unwrap_or_default();
-                }
-            }
-            Some(id) => {
-                if let (Some(it), Some(&(_, h))) =
-                    (out.first_mut(), hashes.iter().find(|(i, _)| *i == id))
-                {
-                    it.similar = crate::verify::similar_to(id, h, &hashes);
-                }
+        if let Some(id) = id {
+            let hashes = self.perceptual_hashes()?;
+            if let (Some(it), Some(&(_, h))) =
+                (out.first_mut(), hashes.iter().find(|(i, _)| *i == id))
+            {
+                it.similar = crate::verify::similar_to(id, h, &hashes);
             }
         }
         Ok(out)

@@ -178,6 +178,37 @@ fn similar(lib: &Lib, item: &str) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// The app draws the items first and pairs the near-duplicates after (`Event::Paired`): the
+/// sidebar's "Has near-duplicates" then counts the camera's photo and its messenger copy, not
+/// the unrelated one, and filters the grid to them.
+#[test]
+fn the_app_pairs_near_duplicates_after_drawing_the_items() {
+    use crate::app::{harness, wait};
+    use egui_kittest::kittest::Queryable;
+    let lib = Lib::new();
+    let upright = scene(1600, 1200, 7);
+    lib.write("camera.jpg", &encode(&upright, 92, None));
+    let small = image::imageops::resize(&upright, 1280, 960, image::imageops::FilterType::Triangle);
+    lib.write("telegram.jpg", &encode(&small, 60, None));
+    lib.write("other.jpg", &encode(&scene(1600, 1200, 8), 90, None));
+    let (run, _) = lib.import(&[&lib.src()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let mut h = harness(&lib);
+    let app = |h: &egui_kittest::Harness<'static, crate::app::App>| {
+        h.state()
+            .as_ref()
+            .map(|a| (a.is_loaded(), a.is_paired(), a.item_count()))
+    };
+    wait(&mut h, "the items and their pairs", |h| {
+        app(h) == Some((true, true, 3))
+    });
+    h.get_by_label_contains("3 / 3");
+    h.get_by_label("Has near-duplicates  (2)").click();
+    h.run_steps(3);
+    h.get_by_label_contains("2 / 3");
+}
+
 #[test]
 fn similar_finds_the_messenger_copy_and_not_an_unrelated_photo() {
     let lib = Lib::new();
