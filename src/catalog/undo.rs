@@ -102,6 +102,8 @@ pub struct ItemState {
     pub do_not_publish: bool,
     pub notes: Vec<NoteRow>,
     pub redactions: Vec<RedactionRow>,
+    /// Where each described value came from (`provenance`): field → source.
+    pub provenance: BTreeMap<String, String>,
 }
 
 impl ItemState {
@@ -224,6 +226,7 @@ impl Tx<'_> {
                     do_not_publish: r.get("do_not_publish")?,
                     notes: Vec::new(),
                     redactions: Vec::new(),
+                    provenance: BTreeMap::new(),
                 })
             })?;
             for s in rows {
@@ -250,6 +253,19 @@ impl Tx<'_> {
             "SELECT item_id, keyword_id FROM item_keywords WHERE item_id IN (SELECT value FROM json_each(?1))",
         )? {
             out.get_mut(&item).unwrap().keywords.insert(keyword);
+        }
+        {
+            let mut stmt = c.prepare_cached(
+                "SELECT item_id, field, source FROM item_provenance
+                 WHERE item_id IN (SELECT value FROM json_each(?1))",
+            )?;
+            let rows = stmt.query_map([&list], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+            })?;
+            for row in rows {
+                let (item, field, source) = row?;
+                out.get_mut(&item).unwrap().provenance.insert(field, source);
+            }
         }
         {
             let mut stmt = c.prepare_cached(
@@ -349,6 +365,30 @@ impl Tx<'_> {
                     _ => "UPDATE items SET credit = ?2 WHERE id = ?1",
                 };
                 c.execute(sql, params![id, b])?;
+            }
+        }
+        // Where each value came from goes back with the value: undoing a typed caption that
+        // replaced the file's own leaves the caption the file's again, not "typed".
+        let fields: BTreeSet<&String> =
+            from.provenance.keys().chain(to.provenance.keys()).collect();
+        for field in fields {
+            let (a, b, n) = (
+                from.provenance.get(field),
+                to.provenance.get(field),
+                now.provenance.get(field),
+            );
+            if a != b && n == a {
+                match b {
+                    Some(source) => c.execute(
+                        "INSERT OR REPLACE INTO item_provenance (item_id, field, source)
+                         VALUES (?1, ?2, ?3)",
+                        params![id, field, source],
+                    )?,
+                    None => c.execute(
+                        "DELETE FROM item_provenance WHERE item_id = ?1 AND field = ?2",
+                        params![id, field],
+                    )?,
+                };
             }
         }
         if to.review != from.review && now.review == from.review {

@@ -135,3 +135,40 @@ fn a_merge_is_taken_back_by_ids_and_redone() {
         .collect();
     assert_eq!(undo.len(), 3, "{undo:#?}");
 }
+
+#[test]
+fn undoing_a_typed_caption_gives_the_files_caption_back_with_its_source() {
+    let (mut cat, ids) = catalog_with(1);
+    let id = ids[0];
+    let caption = |text: &str| TagChange {
+        caption: Some(Some(text.into())),
+        ..Default::default()
+    };
+    let (before, after) = cat
+        .write("t", |tx| {
+            // The file's own caption (IPTC), then a journalist's.
+            assert_eq!(
+                tx.tag_from_file(id, &caption("Митинг"), &[("caption", "embedded")])?,
+                None
+            );
+            let before = tx.item_states(&[id])?.remove(&id).unwrap();
+            tx.tag(id, &caption("Шествие на площади"))?;
+            let after = tx.item_states(&[id])?.remove(&id).unwrap();
+            Ok((before, after))
+        })
+        .unwrap();
+    assert_eq!(cat.provenance(id).unwrap()["caption"], "typed");
+    cat.write("t", |tx| {
+        tx.restore_item(&after, &before, Reverts::Undo(None))
+    })
+    .unwrap();
+    assert_eq!(cat.item(id).unwrap().caption.as_deref(), Some("Митинг"));
+    assert_eq!(cat.provenance(id).unwrap()["caption"], "embedded");
+    // Redo: typed again.
+    cat.write("t", |tx| {
+        tx.restore_item(&before, &after, Reverts::Redo(None))
+    })
+    .unwrap();
+    assert_eq!(cat.provenance(id).unwrap()["caption"], "typed");
+    assert!(cat.audit().unwrap().is_empty());
+}
