@@ -379,8 +379,17 @@ pub fn merge(
                     new_conflicts += 1;
                 }
             }
-            if !mine.is_empty() {
-                tx.tag(row.id, &TagChange { add_tags: vec!["merge-conflict".into()], ..Default::default() })?;
+            // (Unless this library's item or the bag's already carries it.)
+            let marked = row.tags.iter().chain(&it.tags).any(|t| t == "merge-conflict");
+            if !mine.is_empty() && !marked {
+                // Kadr's own marker, not a person's word: the keywords stay as sourced as they
+                // were (typed if typed, else from the bag).
+                let marker = TagChange { add_tags: vec!["merge-conflict".into()], ..Default::default() };
+                if tx.typed_fields(row.id)?.iter().any(|f| f == "keywords")
+                    || tx.tag_from_file(row.id, &marker, &[("keywords", "bag")])?.is_some()
+                {
+                    tx.tag(row.id, &marker)?;
+                }
             }
             if !fields.is_empty() || new_conflicts > 0 {
                 let theirs: Vec<&serde_json::Value> = history.iter().filter(|e| e["item"] == it.sha256.as_str()).collect();

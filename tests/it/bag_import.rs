@@ -150,6 +150,12 @@ fn a_bag_merges_into_another_library_keeping_conflicts_visible() {
             .iter()
             .any(|t| t == "merge-conflict")
     );
+    // The marker is Kadr's, not a person's word: the keywords are not marked typed by it.
+    assert_ne!(
+        two["provenance"]["keywords"], "typed",
+        "{}",
+        two["provenance"]
+    );
     assert!(
         run.stderr.contains("merge conflict on caption"),
         "{}",
