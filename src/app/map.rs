@@ -201,6 +201,7 @@ pub fn map_ui(
             v,
             state,
             points,
+            located.version,
             source,
             selected_color,
             thumbs,

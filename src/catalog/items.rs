@@ -907,4 +907,4 @@ impl Tx<'_> {
 mod rows;
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

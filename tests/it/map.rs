@@ -7,7 +7,7 @@ use serde_json::Value;
 
 /// Four photos: two with camera GPS (Republic Square in Almaty; Buenos Aires), one tagged with
 /// a place only, one with neither.
-fn located(lib: &Lib) -> [String; 4] {
+pub(crate) fn located(lib: &Lib) -> [String; 4] {
     let gps = |lat, lon| Exif {
         gps: Some((lat, lon, 800.0)),
         ..Default::default()

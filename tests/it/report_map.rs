@@ -3,7 +3,7 @@
 //! when no item has a position. And the CSV's coordinate columns.
 
 use crate::checks::{XmlElement, parse_csv, parse_xml};
-use crate::fixtures::{self, Exif, Jpeg};
+use crate::fixtures::{self, Jpeg};
 use crate::util::{Lib, imported};
 
 fn export(lib: &Lib, format: &str) -> std::path::PathBuf {
@@ -37,40 +37,9 @@ fn all<'a>(e: &'a XmlElement, name: &str, out: &mut Vec<&'a XmlElement>) {
 #[test]
 fn the_report_maps_each_located_item_and_links_it_to_its_entry() {
     let lib = Lib::new();
-    let gps = |lat, lon| Exif {
-        gps: Some((lat, lon, 800.0)),
-        ..Default::default()
-    };
-    lib.write(
-        "square.jpg",
-        &fixtures::jpeg(32, 32, 1, Jpeg::Baseline, Some(&gps(43.2385, 76.9455))),
-    );
-    lib.write(
-        "baires.jpg",
-        &fixtures::jpeg(32, 32, 2, Jpeg::Baseline, Some(&gps(-34.6037, -58.3816))),
-    );
-    lib.write("park.jpg", &fixtures::jpeg(32, 32, 3, Jpeg::Baseline, None));
-    lib.write(
-        "nowhere.jpg",
-        &fixtures::jpeg(32, 32, 4, Jpeg::Baseline, None),
-    );
-    let (run, report) = lib.import(&[&lib.src()]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let sha = |name| {
-        imported(&report, name)["sha256"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
-    let [square, baires, park, nowhere] =
-        ["square.jpg", "baires.jpg", "park.jpg", "nowhere.jpg"].map(sha);
+    // Square and Buenos Aires by camera GPS, the park by its place only, one nowhere.
+    let [square, baires, park, nowhere] = crate::map::located(&lib);
     for args in [
-        vec![
-            "tag",
-            park.as_str(),
-            "--place",
-            "Алматы > Парк Первого Президента",
-        ],
         vec![
             "place",
             "locate",

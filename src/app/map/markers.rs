@@ -16,8 +16,8 @@ const KEPT_STEPS: usize = 8;
 
 #[derive(Debug, Clone)]
 pub(super) struct Clustered {
-    /// Zoom step (half levels), how many points, and a fingerprint of which and where.
-    pub(super) key: (i64, usize, u64),
+    /// Zoom step (half levels), and the `Located::version` of the points clustered.
+    pub(super) key: (i64, u64),
     /// The part of the world clustered (west, north, east, south in world coordinates).
     pub(super) region: [f64; 4],
     /// Pixels across the world at that step: cluster positions are in that plane.
@@ -61,6 +61,8 @@ pub(super) struct Located {
     pub(super) just_now: Vec<[f64; 2]>,
     /// Each place shown by a place marker, once.
     pub(super) radii: Vec<Radius>,
+    /// Counts the rebuilds of `camera` and `place`: clusterings of another version are stale.
+    pub(super) version: u64,
 }
 
 /// A located place's extent: its radius (2 km when not given) around its coordinates.
@@ -102,6 +104,7 @@ impl Located {
             return;
         }
         self.cursor = key;
+        self.version += 1;
         self.camera.clear();
         self.place.clear();
         self.just_now.clear();
@@ -179,6 +182,7 @@ pub(super) fn markers(
     v: &ViewCtx<'_>,
     state: &mut MapState,
     points: &[Point],
+    version: u64,
     source: Source,
     selected_color: Color32,
     thumbs: &mut TextureCache,
@@ -186,14 +190,7 @@ pub(super) fn markers(
 ) -> Option<Pos2> {
     let mut zoom_to = None;
     let step = (state.zoom * 2.0).floor() as i64;
-    let fingerprint = points.iter().fold(0u64, |h, p| {
-        (h.rotate_left(7)
-            ^ p.index as u64
-            ^ p.world[0].to_bits()
-            ^ p.world[1].to_bits().rotate_left(32))
-        .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-    });
-    let key = (step, points.len(), fingerprint);
+    let key = (step, version);
     let (lo, hi) = (
         state.to_world(rect, rect.min),
         state.to_world(rect, rect.max),
@@ -201,7 +198,7 @@ pub(super) fn markers(
     let slot = source as usize;
     let kept = &mut state.clusters[slot];
     // Other points: the kept steps are of no use.
-    kept.retain(|c| c.key.1 == key.1 && c.key.2 == key.2);
+    kept.retain(|c| c.key.1 == version);
     let covers = |r: &[f64; 4]| r[0] <= lo[0] && r[1] <= lo[1] && r[2] >= hi[0] && r[3] >= hi[1];
     let cached = kept
         .iter()

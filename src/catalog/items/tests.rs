@@ -2,7 +2,8 @@
 
 use super::*;
 
-fn catalog(n: usize) -> (Catalog, Vec<i64>) {
+/// An in-memory catalogue of `n` bare items (the undo tests' too).
+pub(in crate::catalog) fn catalog(n: usize) -> (Catalog, Vec<i64>) {
     let mut cat = Catalog::open_in_memory().unwrap();
     let ids = cat
         .write("t", |tx| {

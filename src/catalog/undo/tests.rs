@@ -1,29 +1,8 @@
 //! Tests of `catalog::undo`.
 
 use super::*;
-use crate::catalog::{Catalog, NewItem, TagChange};
-
-fn catalog_with(n: usize) -> (Catalog, Vec<i64>) {
-    let mut cat = Catalog::open_in_memory().unwrap();
-    let ids = cat
-        .write("t", |tx| {
-            (0..n)
-                .map(|i| {
-                    tx.insert_item(&NewItem {
-                        sha256: format!("{i:064x}"),
-                        original_name: format!("{i}.jpg"),
-                        source_path: format!("/src/{i}.jpg"),
-                        stored_path: format!("originals/{i}.jpg"),
-                        size: 1,
-                        format: "jpeg".into(),
-                        ..Default::default()
-                    })
-                })
-                .collect()
-        })
-        .unwrap();
-    (cat, ids)
-}
+use crate::catalog::TagChange;
+use crate::catalog::items::tests::catalog as catalog_with;
 
 #[test]
 fn a_place_comes_back_as_the_same_entity_even_when_another_has_its_name() {
