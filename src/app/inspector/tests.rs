@@ -1,5 +1,6 @@
 //! Tests of `app::inspector`.
 
+use super::date::DateKind;
 use super::*;
 
 #[test]
