@@ -441,7 +441,7 @@ fn tiff_xmp_packet(exif: &Exif) -> Option<String> {
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(hay, needle)
 }
 
 /// The text of an EXIF field that should be ASCII, as writers actually store it (ASCII,
