@@ -310,7 +310,9 @@ impl Plane {
         let (x, y) = (x.min(self.bw - 1), y.min(self.bh - 1));
         let q = self.q.unwrap_or(0);
         let dc = self.dc[y * self.w + x];
-        (128 + ((dc.wrapping_mul(q) + 4) >> 3)).clamp(0, 255) as u8
+        (dc.wrapping_mul(q).wrapping_add(4) >> 3)
+            .saturating_add(128)
+            .clamp(0, 255) as u8
     }
 }
 

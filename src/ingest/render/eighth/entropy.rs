@@ -8,8 +8,8 @@ const FAST: u32 = 12;
 /// two codes and their magnitude bits takes: bits in all, coefficients advanced, end of block.
 pub(super) struct Huff {
     fast: Box<[u16; 1 << FAST]>,
-    /// The largest code of each length (index 1..=16), -1 when none; a sentinel at 17.
-    maxcode: [i32; 18],
+    /// The largest code of each length (index 1..=16), -1 when none.
+    maxcode: [i32; 17],
     /// Added to a code of each length to give its index in `values`.
     offset: [i32; 17],
     values: [u8; 256],
@@ -23,7 +23,7 @@ impl Huff {
     pub(super) fn new(counts: &[u8; 16], symbols: &[u8], ac: bool) -> Option<Huff> {
         let mut values = [0u8; 256];
         values[..symbols.len()].copy_from_slice(symbols);
-        let mut maxcode = [-1i32; 18];
+        let mut maxcode = [-1i32; 17];
         let mut offset = [0i32; 17];
         // Each window of `FAST` bits that starts with a whole code: its length and symbol.
         let mut first = vec![0u16; 1 << FAST];
@@ -50,7 +50,6 @@ impl Huff {
             }
             code <<= 1;
         }
-        maxcode[17] = i32::MAX;
         let mut fast: Box<[u16; 1 << FAST]> =
             vec![0u16; 1 << FAST].into_boxed_slice().try_into().ok()?;
         for (p, slot) in fast.iter_mut().enumerate() {
