@@ -3,9 +3,16 @@
 //! Output formats are a contract (README.md documents every JSON field). Exit status: 0
 //! success, 1 the command ran but something failed, 2 usage error. Errors are one line each on
 //! stderr, path last.
+//!
+//! This file dispatches every command and runs the ones about items (import, list, search,
+//! show, tag, review, redact, export); `checks.rs` holds verify, audit, history and the
+//! near-duplicate commands, `settings.rs` the settings, `entities.rs` people and places.
 
 mod args;
+mod checks;
+mod entities;
 mod output;
+mod settings;
 mod stream;
 
 pub use args::{AuditCommand, Cli, Command, EntityAction, OptionalDate, PlaceAction};
@@ -172,182 +179,10 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
             clock_tolerance,
             tiles,
             json,
-        } => {
-            let mut cat = lib.catalog()?;
-            // Stored absolute, so the app finds it whatever its working folder.
-            let tiles = tiles.map(|p| {
-                if p.trim().is_empty() {
-                    String::new()
-                } else {
-                    crate::tiles::absolute(std::path::Path::new(&p))
-                        .to_string_lossy()
-                        .into_owned()
-                }
-            });
-            if home_zone.is_some() || clock_tolerance.is_some() || tiles.is_some() {
-                cat.write(actor, |tx| {
-                    if let Some(zone) = &home_zone {
-                        tx.set_home_zone(Some(zone.trim()).filter(|z| !z.is_empty()))?;
-                    }
-                    if let Some(hours) = clock_tolerance {
-                        tx.set_clock_tolerance_h(hours)?;
-                    }
-                    if let Some(path) = &tiles {
-                        tx.set_tile_source(Some(path.as_str()))?;
-                    }
-                    Ok(())
-                })?;
-            }
-            let zone = cat.home_zone()?;
-            let tolerance = cat.clock_tolerance_h()?;
-            let tile_source = cat.tile_source()?;
-            let opened = tile_source
-                .as_deref()
-                .map(|p| crate::tiles::TileSource::open(std::path::Path::new(p)));
-            let heif = crate::ingest::heif_previews();
-            if json {
-                print_json(&serde_json::json!({
-                    "home_zone": zone,
-                    "heif_previews": heif.is_ok(),
-                    "clock_tolerance_h": tolerance,
-                    "tile_source": tile_source,
-                    "tile_source_info": match &opened {
-                        Some(Ok(src)) => serde_json::to_value(src.info()).unwrap_or_default(),
-                        _ => serde_json::Value::Null,
-                    },
-                    "tile_source_error": match &opened {
-                        Some(Err(e)) => Some(e.to_string()),
-                        _ => None,
-                    },
-                }));
-            } else {
-                println!("home time zone: {}", zone.as_deref().unwrap_or("not set"));
-                println!(
-                    "camera clock tolerance: {tolerance} h ({} h when the offset is unknown)",
-                    tolerance + crate::verify::UNKNOWN_OFFSET_WIDENING_H as f64
-                );
-                match (&tile_source, &opened) {
-                    (Some(path), Some(Ok(src))) => {
-                        let i = src.info();
-                        println!(
-                            "map tiles: {path} ({}, zoom {}–{})",
-                            i.name, i.min_zoom, i.max_zoom
-                        );
-                    }
-                    (Some(path), Some(Err(e))) => {
-                        println!(
-                            "map tiles: {path} (cannot be read: {e}; the built-in map is used)"
-                        )
-                    }
-                    _ => println!("map tiles: none (the built-in map)"),
-                }
-                match heif {
-                    Ok(()) => println!("HEIC/AVIF previews: available"),
-                    Err(why) => println!("HEIC/AVIF previews: not available ({why})"),
-                }
-            }
-            Ok(0)
-        }
-        Command::Similar { item, json } => {
-            let cat = lib.catalog()?;
-            let id = cat.resolve(&item)?;
-            let Some(found) = cat.similar(id)? else {
-                return Err(Error::invalid(format!(
-                    "item {id} has no perceptual hash (nothing of its picture decoded, or it was \
-                     imported before hashes were kept: run kadr rehash-similar)"
-                )));
-            };
-            let ids: Vec<i64> = found.iter().map(|f| f.0).collect();
-            let rows = cat.items(&ids)?;
-            if json {
-                let out: Vec<serde_json::Value> = rows
-                    .iter()
-                    .zip(&found)
-                    .map(|(row, (_, d))| {
-                        let mut v = serde_json::to_value(row).expect("item serialises");
-                        v["distance"] = (*d).into();
-                        v
-                    })
-                    .collect();
-                print_json(&out);
-            } else {
-                for (row, (_, d)) in rows.iter().zip(&found) {
-                    println!("{d:>2}  {}", list_line(row));
-                }
-            }
-            Ok(0)
-        }
-        Command::RehashSimilar { json } => {
-            let mut cat = lib.catalog()?;
-            let missing = cat.missing_perceptual_hashes()?;
-            let mut hashes = Vec::new();
-            let mut failed = Vec::new();
-            for (id, sha) in &missing {
-                let path = lib.thumb_path(sha);
-                match image::open(&path) {
-                    Ok(img) => hashes.push((*id, crate::verify::perceptual_hash(&img.to_rgb8()))),
-                    Err(e) => failed.push((*id, format!("{e}: {}", path.display()))),
-                }
-            }
-            let n = cat.write(actor, |tx| tx.set_perceptual_hashes(&hashes))?;
-            if json {
-                print_json(&serde_json::json!({
-                    "hashed": n,
-                    "failed": failed.iter().map(|(id, why)| serde_json::json!({"id": id, "error": why})).collect::<Vec<_>>(),
-                }));
-            } else {
-                println!("perceptual hashes computed: {n}");
-                for (id, why) in &failed {
-                    eprintln!("kadr: item {id}: thumbnail unreadable ({why})");
-                }
-            }
-            Ok(if failed.is_empty() { 0 } else { 1 })
-        }
-        Command::Verify { json } => {
-            let bar = progress_bar(json);
-            let cancel = cancel_on_ctrl_c();
-            let report = crate::fixity::verify(lib, &cancel, |done, total| {
-                bar.set_length(total as u64);
-                bar.set_position(done as u64);
-            })?;
-            bar.finish_and_clear();
-            if json {
-                print_json(&report);
-            } else {
-                println!(
-                    "checked {} originals: {} intact, {} damaged, {} missing, {} unreadable",
-                    report.checked,
-                    report.ok,
-                    report.damaged.len(),
-                    report.missing.len(),
-                    report.unreadable.len()
-                );
-            }
-            for p in &report.damaged {
-                eprintln!(
-                    "kadr: damaged original of item {} (content no longer matches its SHA-256): {}",
-                    p.id, p.path
-                );
-            }
-            for p in &report.missing {
-                eprintln!("kadr: missing original of item {}: {}", p.id, p.path);
-            }
-            for p in &report.unreadable {
-                let why = p.error.as_deref().unwrap_or("cannot be read");
-                eprintln!(
-                    "kadr: unreadable original of item {} ({why}): {}",
-                    p.id, p.path
-                );
-            }
-            if report.cancelled {
-                eprintln!("kadr: the check was cancelled before every original was re-hashed");
-            }
-            Ok(if report.intact() && !report.cancelled {
-                0
-            } else {
-                1
-            })
-        }
+        } => settings::settings(lib, actor, home_zone, clock_tolerance, tiles, json),
+        Command::Similar { item, json } => checks::similar(lib, &item, json),
+        Command::RehashSimilar { json } => checks::rehash_similar(lib, actor, json),
+        Command::Verify { json } => checks::verify(lib, json),
         Command::Review {
             item,
             status,
@@ -389,33 +224,13 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
         }
         Command::Audit {
             what: AuditCommand::Verify { json },
-        } => {
-            let cat = lib.catalog()?;
-            let problems = cat.audit()?;
-            let entries = cat.history_head()?.map(|h| h.0).unwrap_or(0);
-            if json {
-                let out = serde_json::json!({"entries": entries, "intact": problems.is_empty(), "problems": problems});
-                print_json(&out);
-            } else if problems.is_empty() {
-                println!("history intact: {entries} entries, every hash links to the one before");
-            }
-            if let Some(first) = problems.first() {
-                eprintln!(
-                    "kadr: history entry {} {}: {}",
-                    first.seq,
-                    first.problem,
-                    lib.catalog_path().display()
-                );
-                return Ok(1);
-            }
-            Ok(0)
-        }
+        } => checks::audit(lib, json),
         Command::Person { action } => {
-            entity(lib, actor, crate::catalog::EntityKind::Person, action)
+            entities::entity(lib, actor, crate::catalog::EntityKind::Person, action)
         }
         Command::Place {
             action: PlaceAction::Entity(action),
-        } => entity(lib, actor, crate::catalog::EntityKind::Place, action),
+        } => entities::entity(lib, actor, crate::catalog::EntityKind::Place, action),
         Command::Place {
             action:
                 PlaceAction::Locate {
@@ -424,31 +239,8 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
                     radius,
                     json,
                 },
-        } => locate(lib, actor, &name, at, radius, json),
-        Command::History { json, item } => {
-            let cat = lib.catalog()?;
-            let sha = item
-                .map(|i| cat.resolve(&i).and_then(|id| cat.item(id)))
-                .transpose()?
-                .map(|r| r.sha256);
-            let entries = cat.history(sha.as_deref())?;
-            if json {
-                print_json(&entries);
-            } else {
-                for e in &entries {
-                    let item = e
-                        .item
-                        .as_deref()
-                        .map(|s| s.get(..12).unwrap_or(s))
-                        .unwrap_or("-");
-                    println!(
-                        "{:>5}  {}  {:<12} {:<10} {}  {}",
-                        e.seq, e.at, e.actor, e.action, item, e.details
-                    );
-                }
-            }
-            Ok(0)
-        }
+        } => entities::locate(lib, actor, &name, at, radius, json),
+        Command::History { json, item } => checks::history(lib, item, json),
         Command::Export {
             json,
             format,
@@ -511,113 +303,6 @@ fn phrase_for_item(
         crate::view::phrase_context(&cat.summaries()?, id)
     };
     Ok(parse_phrase(text, &context))
-}
-
-fn entity(
-    lib: &Library,
-    actor: &str,
-    kind: crate::catalog::EntityKind,
-    action: EntityAction,
-) -> Result<i32> {
-    let mut cat = lib.catalog()?;
-    let find = |cat: &crate::catalog::Catalog, name: &str| {
-        cat.find_entity(kind, name)?
-            .ok_or_else(|| Error::invalid(format!("no {} is called {name:?}", kind.as_str())))
-    };
-    match action {
-        EntityAction::List { json } => {
-            let rows: Vec<serde_json::Value> = match kind {
-                crate::catalog::EntityKind::Person => cat
-                    .people()?
-                    .into_iter()
-                    .map(|(id, name, aliases)| serde_json::json!({"id": id, "name": name, "aliases": aliases}))
-                    .collect(),
-                crate::catalog::EntityKind::Place => cat
-                    .places()?
-                    .into_iter()
-                    .map(|p| serde_json::json!({"id": p.id, "name": p.name, "path": p.path, "aliases": p.aliases, "lat": p.lat, "lon": p.lon, "radius_m": p.radius_m}))
-                    .collect(),
-            };
-            if json {
-                print_json(&rows);
-            } else {
-                for r in &rows {
-                    let name = r.get("path").and_then(|p| p.as_array()).map(|p| {
-                        p.iter()
-                            .filter_map(|x| x.as_str())
-                            .collect::<Vec<_>>()
-                            .join(" > ")
-                    });
-                    let aliases: Vec<&str> = r["aliases"]
-                        .as_array()
-                        .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
-                        .unwrap_or_default();
-                    println!(
-                        "{:>5}  {}  ({})",
-                        r["id"],
-                        name.unwrap_or_else(|| r["name"].as_str().unwrap_or("").to_string()),
-                        aliases.join(", ")
-                    );
-                }
-            }
-        }
-        EntityAction::Rename { name, new_name } => {
-            let id = find(&cat, &name)?;
-            cat.write(actor, |tx| tx.rename_entity(kind, id, &new_name))?;
-            println!("{} {name:?} is now {new_name:?}", kind.as_str());
-        }
-        EntityAction::Merge { name, into } => {
-            let (from, to) = (find(&cat, &name)?, find(&cat, &into)?);
-            let n = cat.write(actor, |tx| tx.merge_entity(kind, from, to))?;
-            println!(
-                "merged {} {name:?} into {into:?}: {n} items changed",
-                kind.as_str()
-            );
-        }
-        EntityAction::Alias { name, alias } => {
-            let id = find(&cat, &name)?;
-            cat.write(actor, |tx| tx.add_alias(kind, id, &alias))?;
-            println!("{} {name:?} is also {alias:?}", kind.as_str());
-        }
-    }
-    Ok(0)
-}
-
-/// `kadr place locate`: sets a place's coordinates and radius, and prints the place.
-fn locate(
-    lib: &Library,
-    actor: &str,
-    name: &str,
-    at: crate::geo::LatLon,
-    radius: Option<f64>,
-    json: bool,
-) -> Result<i32> {
-    let kind = crate::catalog::EntityKind::Place;
-    let mut cat = lib.catalog()?;
-    let id = cat
-        .find_entity(kind, name)?
-        .ok_or_else(|| Error::invalid(format!("no place is called {name:?}")))?;
-    cat.write(actor, |tx| tx.locate_place(id, at, radius))?;
-    let place = cat
-        .places()?
-        .into_iter()
-        .find(|p| p.id == id)
-        .ok_or_else(|| Error::invalid(format!("no place is called {name:?}")))?;
-    let radius = place.radius_m.unwrap_or(crate::geo::DEFAULT_PLACE_RADIUS_M);
-    if json {
-        print_json(&serde_json::json!({
-            "id": place.id, "name": place.name, "path": place.path,
-            "lat": place.lat, "lon": place.lon, "radius_m": radius,
-        }));
-    } else {
-        println!(
-            "place {:?} is at {:.6}, {:.6}, radius {radius} m",
-            place.path.join(" > "),
-            at.lat,
-            at.lon
-        );
-    }
-    Ok(0)
 }
 
 /// A flag that Ctrl-C sets, so a long command (import, verify, export) stops between files and

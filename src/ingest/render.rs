@@ -4,13 +4,18 @@
 //! are ever produced, so a 12 MP photo costs a 1 MP decode. Other formats go through `image`
 //! with limits. Every decode first checks the size the header claims, so a small file that
 //! claims 60000 x 60000 pixels is refused before anything is allocated.
+//!
+//! `render/samples.rs` reads the TIFFs the `image` decoder refuses from their raw samples.
 
 use super::sniff::Format;
 use image::{DynamicImage, RgbImage};
 use std::io::Cursor;
 
 mod eighth;
+mod samples;
 mod turbo;
+
+use samples::tiff_samples;
 
 /// Long edge of grid thumbnails.
 pub const THUMB_EDGE: u32 = 256;
@@ -496,104 +501,6 @@ fn decode_other(bytes: &[u8], format: Format) -> Result<(RgbImage, u32, u32), Re
     Ok((rgb, w, h))
 }
 
-/// A TIFF's first image from its raw samples: palette images through their colour map, grey,
-/// RGB and their alpha variants of any integer or float depth, scaled to 8 bits (signed
-/// samples shifted, floats and wide integers stretched over their range).
-fn tiff_samples(bytes: &[u8]) -> Result<RgbImage, String> {
-    use tiff::ColorType;
-    use tiff::decoder::{Decoder, DecodingResult};
-    let err = |e: tiff::TiffError| e.to_string();
-    let mut dec = Decoder::new(Cursor::new(bytes)).map_err(err)?;
-    let (w, h) = dec.dimensions().map_err(err)?;
-    check_size(w, h).map_err(|e| e.message().to_string())?;
-    let color = dec.colortype().map_err(err)?;
-    let map = match color {
-        ColorType::Palette(_) => Some(
-            dec.get_tag_u16_vec(tiff::tags::Tag::ColorMap)
-                .map_err(err)?,
-        ),
-        _ => None,
-    };
-    let samples: Vec<f64> = match dec.read_image().map_err(err)? {
-        DecodingResult::U8(v) => v.into_iter().map(f64::from).collect(),
-        DecodingResult::U16(v) => v.into_iter().map(f64::from).collect(),
-        DecodingResult::U32(v) => v.into_iter().map(f64::from).collect(),
-        DecodingResult::U64(v) => v.into_iter().map(|x| x as f64).collect(),
-        DecodingResult::I8(v) => v.into_iter().map(|x| x as f64 + 128.0).collect(),
-        DecodingResult::I16(v) => v.into_iter().map(|x| x as f64 + 32768.0).collect(),
-        DecodingResult::I32(v) => v.into_iter().map(f64::from).collect(),
-        DecodingResult::I64(v) => v.into_iter().map(|x| x as f64).collect(),
-        DecodingResult::F16(v) => v.into_iter().map(f64::from).collect(),
-        DecodingResult::F32(v) => v.into_iter().map(f64::from).collect(),
-        DecodingResult::F64(v) => v,
-    };
-    let (channels, bits) = match color {
-        ColorType::Gray(b) | ColorType::Palette(b) => (1, b),
-        ColorType::GrayA(b) => (2, b),
-        ColorType::RGB(b) => (3, b),
-        ColorType::RGBA(b) => (4, b),
-        other => return Err(format!("colour type {other:?}")),
-    };
-    let n = (w as usize) * (h as usize);
-    // Samples narrower than a byte come packed, each row padded to a whole byte.
-    let values: Vec<f64> = if bits < 8 && channels == 1 {
-        let per_byte = 8 / bits as usize;
-        let row_bytes = (w as usize).div_ceil(per_byte);
-        let mask = (1u16 << bits) - 1;
-        (0..n)
-            .map(|i| {
-                let (y, x) = (i / w as usize, i % w as usize);
-                let byte = samples
-                    .get(y * row_bytes + x / per_byte)
-                    .copied()
-                    .unwrap_or(0.0) as u16;
-                let shift = 8 - bits as usize * (x % per_byte + 1);
-                ((byte >> shift) & mask) as f64
-            })
-            .collect()
-    } else {
-        samples
-    };
-    if values.len() < n * channels {
-        return Err("too few samples".into());
-    }
-    let (lo, hi) = match (&map, bits) {
-        (Some(_), _) | (None, 1..=8) => (0.0, ((1u64 << bits.min(8)) - 1) as f64),
-        _ => values.iter().fold((f64::MAX, f64::MIN), |(a, b), &v| {
-            if v.is_finite() {
-                (a.min(v), b.max(v))
-            } else {
-                (a, b)
-            }
-        }),
-    };
-    let scale = |v: f64| {
-        if hi > lo {
-            (((v - lo) / (hi - lo)) * 255.0).clamp(0.0, 255.0) as u8
-        } else {
-            0
-        }
-    };
-    let mut out = RgbImage::new(w, h);
-    for (i, p) in out.pixels_mut().enumerate() {
-        let s = &values[i * channels..i * channels + channels];
-        *p = match (&map, channels) {
-            (Some(map), _) => {
-                let k = s[0] as usize;
-                let size = map.len() / 3;
-                let c = |plane: usize| map.get(plane * size + k).map_or(0, |v| (v >> 8) as u8);
-                image::Rgb([c(0), c(1), c(2)])
-            }
-            (None, 1 | 2) => {
-                let g = scale(s[0]);
-                image::Rgb([g, g, g])
-            }
-            _ => image::Rgb([scale(s[0]), scale(s[1]), scale(s[2])]),
-        };
-    }
-    Ok(out)
-}
-
 /// Transparent pixels over mid grey, so a transparent screenshot does not turn black.
 fn flatten(rgba: &image::RgbaImage) -> RgbImage {
     let (w, h) = rgba.dimensions();
@@ -626,127 +533,4 @@ pub fn encode_jpeg(img: &RgbImage, quality: u8) -> Result<Vec<u8>, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::has_jpeg_end;
-
-    #[test]
-    fn shrinking_averages_areas() {
-        let (w, h, tw, th) = (500u32, 375u32, 256u32, 192u32);
-        let img = image::RgbImage::from_fn(w, h, |x, y| {
-            image::Rgb([(x / 2) as u8, (y * 13 % 256) as u8, ((x * y) % 251) as u8])
-        });
-        let ours = super::shrink(&img, 256);
-        assert_eq!(ours.dimensions(), (tw, th));
-        // The exact average of the area under each output pixel, in floating point.
-        let (sx, sy) = (w as f64 / tw as f64, h as f64 / th as f64);
-        let cover = |i: u32, s: f64, j: u32| {
-            let (a, b) = (i as f64 * s, (i + 1) as f64 * s);
-            (b.min(j as f64 + 1.0) - a.max(j as f64)).max(0.0)
-        };
-        let mut worst = 0.0f64;
-        for oy in 0..th {
-            for ox in 0..tw {
-                for c in 0..3 {
-                    let (mut sum, mut area) = (0.0, 0.0);
-                    for y in (oy as f64 * sy) as u32..(((oy + 1) as f64 * sy).ceil() as u32).min(h)
-                    {
-                        for x in
-                            (ox as f64 * sx) as u32..(((ox + 1) as f64 * sx).ceil() as u32).min(w)
-                        {
-                            let a = cover(ox, sx, x) * cover(oy, sy, y);
-                            sum += a * img.get_pixel(x, y)[c] as f64;
-                            area += a;
-                        }
-                    }
-                    let d = (sum / area - ours.get_pixel(ox, oy)[c] as f64).abs();
-                    worst = worst.max(d);
-                }
-            }
-        }
-        assert!(worst <= 1.0, "differs from the exact average by {worst}");
-        let flat = image::RgbImage::from_pixel(1000, 10, image::Rgb([200, 17, 255]));
-        let small = super::shrink(&flat, 333);
-        assert!(small.pixels().all(|p| p.0 == [200, 17, 255]));
-    }
-
-    #[test]
-    fn libjpeg_decodes_scaled_and_survives_damage() {
-        let img = image::RgbImage::from_fn(800, 600, |x, y| {
-            image::Rgb([(x / 4) as u8, (y / 3) as u8, 128])
-        });
-        let jpeg = super::encode_jpeg(&img, 90).unwrap();
-        let (small, w, h) = super::turbo::decode(&jpeg, 100).unwrap().unwrap();
-        assert_eq!((w, h, small.dimensions()), (800, 600, (100, 75)));
-        let p = small.get_pixel(50, 40);
-        assert!(p[0].abs_diff(100) <= 4 && p[1].abs_diff(106) <= 4, "{p:?}");
-        // Cut short: what is there decodes, the rest is grey.
-        let (cut, _, _) = super::turbo::decode(&jpeg[..jpeg.len() / 2], 100)
-            .unwrap()
-            .unwrap();
-        let bottom = cut.get_pixel(50, 74);
-        assert!(bottom.0.iter().all(|&v| v.abs_diff(128) <= 2), "{bottom:?}");
-        // Damage libjpeg gives up on comes back as an error, not a crash.
-        assert!(super::turbo::decode(&jpeg[..30], 100).is_err());
-        assert!(super::turbo::decode(b"\xFF\xD8\xFF\xC0garbage", 100).is_err());
-        // A header claiming a bomb of a size is refused before decoding.
-        let mut bomb = jpeg.clone();
-        let sof = bomb.windows(2).position(|m| m == [0xFF, 0xC0]).unwrap();
-        bomb[sof + 5..sof + 9].copy_from_slice(&[0xEA, 0x60, 0xEA, 0x60]);
-        assert!(matches!(
-            super::turbo::decode(&bomb, 100),
-            Err(super::RenderError::Bomb(_))
-        ));
-    }
-
-    #[test]
-    fn jpeg_end_is_found_past_thumbnails_and_before_trailers() {
-        // SOI, APP1 holding an embedded thumbnail's EOI, SOS, data, EOI, then an appended video.
-        let mut j = vec![0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x06, 0xFF, 0xD9, 0x00, 0x00];
-        j.extend([
-            0xFF, 0xDA, 0x00, 0x04, 0x01, 0x02, 0x11, 0x22, 0xFF, 0x00, 0x33,
-        ]);
-        let complete = [
-            j.clone(),
-            vec![0xFF, 0xD9],
-            b"....ftypmp42 video bytes".to_vec(),
-        ]
-        .concat();
-        assert!(has_jpeg_end(&complete));
-        assert!(
-            !has_jpeg_end(&j),
-            "cut inside the scan: the thumbnail's EOI does not count"
-        );
-    }
-}
-
-#[cfg(test)]
-mod tiff_tests {
-    use super::*;
-
-    /// TIFF variants the `image` decoder refuses, from Pillow's test images (when present).
-    #[test]
-    fn tiff_variants_image_refuses_still_preview() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/realworld/pillow-tests");
-        if !dir.is_dir() {
-            eprintln!("skipped: {} is not here", dir.display());
-            return;
-        }
-        for (name, size) in [
-            ("8bit.s.tif", (128, 128)),
-            ("16bit.s.tif", (10, 10)),
-            ("hopper_gray_4bpp.tif", (128, 128)),
-        ] {
-            let bytes = std::fs::read(dir.join(name)).unwrap();
-            let (img, w, h) = decode_other(&bytes, Format::Tiff).unwrap();
-            assert_eq!((w, h), size, "{name}");
-            let (lo, hi) = img
-                .pixels()
-                .fold((255, 0), |(lo, hi), p| (lo.min(p[0]), hi.max(p[0])));
-            assert!(
-                hi - lo > 50,
-                "{name}: a picture, not a flat field ({lo}..{hi})"
-            );
-        }
-    }
-}
+mod tests;
