@@ -1,5 +1,6 @@
 //! Positions on the Earth: where an item is (the camera's GPS, else its tagged place), the
-//! `--near` and `--bbox` areas, the `place-mismatch` rule, Web Mercator, and point clustering.
+//! `--near` and `--bbox` areas, the `place-mismatch` rule, Web Mercator, point clustering, and
+//! the round length of a map's scale bar.
 //!
 //! Pure functions on numbers: it reads no catalogue and draws nothing (the map view in
 //! `app::map` and the filters in `catalog::items` call it).
@@ -12,6 +13,9 @@ const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
 /// The latitude Web Mercator stops at (the square world).
 pub const MAX_MERCATOR_LAT: f64 = 85.051_128_78;
+
+/// The Earth's circumference at the equator, metres (Web Mercator's sphere).
+pub const EQUATOR_M: f64 = 40_075_016.686;
 
 /// A point in decimal degrees.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -165,6 +169,26 @@ pub fn from_world(w: [f64; 2]) -> LatLon {
         lat: n.sinh().atan().to_degrees(),
         lon,
     }
+}
+
+/// A map's scale bar at latitude `lat` on a view of `scale` pixels per world unit
+/// (`to_world`): a round length (1, 2 or 5 times a power of ten metres) of at most about 120
+/// pixels, as its length in pixels and its label ("500 m", "2 km").
+pub fn scale_bar(lat: f64, scale: f64) -> (f64, String) {
+    let m_per_px = EQUATOR_M * lat.to_radians().cos() / scale;
+    let target = m_per_px * 120.0;
+    let pow = 10f64.powf(target.log10().floor());
+    let nice = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|k| k * pow)
+        .rfind(|&x| x <= target)
+        .unwrap_or(pow);
+    let text = if nice >= 1000.0 {
+        format!("{} km", nice / 1000.0)
+    } else {
+        format!("{nice} m")
+    };
+    (nice / m_per_px, text)
 }
 
 /// The box of the Earth a map view shows, from the world coordinates (`to_world`) of its

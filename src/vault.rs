@@ -331,20 +331,25 @@ impl Bytes {
         Bytes { ptr, len: 0, cap }
     }
 
+    /// Doubles the capacity when every byte of it is used, keeping the bytes read so far.
+    fn grow_when_full(&mut self) {
+        if self.len == self.cap {
+            let mut bigger = Bytes::with_capacity(self.cap * 2);
+            // SAFETY: both hold at least `len` bytes; the source's are initialised.
+            unsafe {
+                std::ptr::copy_nonoverlapping(self.ptr.as_ptr(), bigger.ptr.as_ptr(), self.len)
+            };
+            bigger.len = self.len;
+            *self = bigger;
+        }
+    }
+
     /// Reads `file` to its end, growing as needed.
     #[cfg(unix)]
     pub fn read_to_end(&mut self, file: &mut File) -> std::io::Result<()> {
         use std::os::fd::AsRawFd;
         loop {
-            if self.len == self.cap {
-                let mut bigger = Bytes::with_capacity(self.cap * 2);
-                // SAFETY: both hold at least `len` bytes; the source's are initialised.
-                unsafe {
-                    std::ptr::copy_nonoverlapping(self.ptr.as_ptr(), bigger.ptr.as_ptr(), self.len)
-                };
-                bigger.len = self.len;
-                *self = bigger;
-            }
+            self.grow_when_full();
             // SAFETY: the kernel writes at most `cap - len` bytes into our allocation, past
             // the initialised part; `read` returns how many it wrote.
             let n = unsafe {
@@ -372,15 +377,7 @@ impl Bytes {
     pub fn read_to_end(&mut self, file: &mut File) -> std::io::Result<()> {
         use std::io::Read;
         loop {
-            if self.len == self.cap {
-                let mut bigger = Bytes::with_capacity(self.cap * 2);
-                // SAFETY: both hold at least `len` bytes; the source's are initialised.
-                unsafe {
-                    std::ptr::copy_nonoverlapping(self.ptr.as_ptr(), bigger.ptr.as_ptr(), self.len)
-                };
-                bigger.len = self.len;
-                *self = bigger;
-            }
+            self.grow_when_full();
             // SAFETY: the spare capacity is ours; zeroed, it is initialised for the slice.
             let spare = unsafe {
                 let p = self.ptr.as_ptr().add(self.len);

@@ -25,8 +25,6 @@ const TILE: f64 = 256.0;
 const CELL_PX: f64 = 34.0;
 const MIN_ZOOM: f64 = 0.0;
 const MAX_ZOOM: f64 = 18.0;
-/// The Earth's circumference at the equator, metres (Web Mercator's sphere).
-const EQUATOR_M: f64 = 40_075_016.686;
 
 const CAMERA: Color32 = Color32::from_rgb(30, 120, 230);
 const PLACE: Color32 = Color32::from_rgb(225, 120, 20);
@@ -425,16 +423,8 @@ fn paint_basemap(painter: &egui::Painter, rect: Rect, state: &MapState, dark: bo
 }
 
 fn paint_scale_bar(painter: &egui::Painter, rect: Rect, state: &MapState, color: Color32) {
-    let lat = geo::from_world(state.center).lat;
-    let m_per_px = EQUATOR_M * lat.to_radians().cos() / state.scale();
-    let target = m_per_px * 120.0;
-    let pow = 10f64.powf(target.log10().floor());
-    let nice = [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .map(|k| k * pow)
-        .rfind(|&x| x <= target)
-        .unwrap_or(pow);
-    let px = (nice / m_per_px) as f32;
+    let (px, text) = geo::scale_bar(geo::from_world(state.center).lat, state.scale());
+    let px = px as f32;
     let y = rect.max.y - 14.0;
     let x1 = rect.max.x - 16.0;
     let x0 = x1 - px;
@@ -442,11 +432,6 @@ fn paint_scale_bar(painter: &egui::Painter, rect: Rect, state: &MapState, color:
     painter.line_segment([pos2(x0, y), pos2(x1, y)], stroke);
     painter.line_segment([pos2(x0, y - 5.0), pos2(x0, y)], stroke);
     painter.line_segment([pos2(x1, y - 5.0), pos2(x1, y)], stroke);
-    let text = if nice >= 1000.0 {
-        format!("{} km", nice / 1000.0)
-    } else {
-        format!("{nice} m")
-    };
     painter.text(
         pos2((x0 + x1) / 2.0, y - 4.0),
         egui::Align2::CENTER_BOTTOM,
@@ -480,15 +465,9 @@ fn paint_legend(painter: &egui::Painter, rect: Rect, v: &ViewCtx<'_>, visuals: &
         text,
     );
     y += 18.0;
-    let d = 7.5;
-    let c = pos2(x + 6.0, y);
-    painter.add(egui::Shape::convex_polygon(
-        vec![
-            c + vec2(0.0, -d),
-            c + vec2(d, 0.0),
-            c + vec2(0.0, d),
-            c + vec2(-d, 0.0),
-        ],
+    painter.add(markers::diamond(
+        pos2(x + 6.0, y),
+        7.5,
         PLACE,
         Stroke::new(1.5, Color32::from_black_alpha(160)),
     ));

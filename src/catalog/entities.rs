@@ -8,6 +8,7 @@
 
 mod edit;
 
+use super::settings::{put_setting, setting};
 use super::{Catalog, Tx, now};
 use crate::error::{Error, Result};
 use crate::text::fold;
@@ -191,16 +192,7 @@ impl Tx<'_> {
             return Ok(());
         }
         self.reindex_entity(kind, id)?;
-        let name: String = match kind {
-            EntityKind::Person => {
-                self.conn()
-                    .query_row("SELECT name FROM people WHERE id = ?1", [id], |r| r.get(0))?
-            }
-            EntityKind::Place => {
-                self.conn()
-                    .query_row("SELECT name FROM places WHERE id = ?1", [id], |r| r.get(0))?
-            }
-        };
+        let name = self.name_by_id(kind, id)?;
         self.log(
             "alias",
             None,
@@ -243,6 +235,15 @@ impl Tx<'_> {
             params![word, f],
         )?;
         Ok(self.conn().last_insert_rowid())
+    }
+
+    /// A person's or place's current name; no such id is SQLite's "no rows" error.
+    pub(super) fn name_by_id(&self, kind: EntityKind, id: i64) -> rusqlite::Result<String> {
+        let sql = match kind {
+            EntityKind::Person => "SELECT name FROM people WHERE id = ?1",
+            EntityKind::Place => "SELECT name FROM places WHERE id = ?1",
+        };
+        self.conn().query_row(sql, [id], |r| r.get(0))
     }
 
     fn find(&self, kind: EntityKind, name: &str) -> Result<Option<i64>> {
@@ -410,20 +411,11 @@ impl Tx<'_> {
             EntityKind::Place => ("places_last_id", "SELECT coalesce(max(id), 0) FROM places"),
         };
         let max: i64 = self.conn().query_row(sql, [], |r| r.get(0))?;
-        let high: i64 = self
-            .conn()
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get::<_, String>(0)
-            })
-            .optional()?
+        let high: i64 = setting(self.conn(), key)?
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
         let id = max.max(high) + 1;
-        self.conn().execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, id.to_string()],
-        )?;
+        put_setting(self.conn(), key, Some(&id.to_string()))?;
         Ok(id)
     }
 }

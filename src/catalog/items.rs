@@ -1,6 +1,6 @@
 //! Items: one row per original, its EXIF facts, what the journalist assigned, its review state.
 
-use super::{Catalog, Tx, now};
+use super::{Catalog, EntityKind, Tx, now};
 use crate::dates::{EventDate, EventDateJson};
 use crate::error::{Error, Result};
 use crate::geo::{LatLon, Source};
@@ -483,16 +483,11 @@ impl Tx<'_> {
 
     fn place_name(&self, id: Option<i64>) -> Result<Option<String>> {
         let Some(id) = id else { return Ok(None) };
-        Ok(self
-            .conn()
-            .query_row("SELECT name FROM places WHERE id = ?1", [id], |r| r.get(0))
-            .optional()?)
+        Ok(self.name_by_id(EntityKind::Place, id).optional()?)
     }
 
     fn person_name(&self, id: i64) -> Result<String> {
-        Ok(self
-            .conn()
-            .query_row("SELECT name FROM people WHERE id = ?1", [id], |r| r.get(0))?)
+        Ok(self.name_by_id(EntityKind::Person, id)?)
     }
 }
 

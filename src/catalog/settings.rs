@@ -37,37 +37,45 @@ impl Catalog {
     }
 }
 
-fn tile_source(conn: &rusqlite::Connection) -> Result<Option<String>> {
+/// The value stored under `key` in the settings table, if any.
+pub(super) fn setting(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
-        .query_row(
-            "SELECT value FROM settings WHERE key = ?1",
-            [TILE_SOURCE],
-            |r| r.get(0),
-        )
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
         .optional()?)
 }
 
+/// Stores `value` under `key` in the settings table, or with `None` removes the key.
+pub(super) fn put_setting(
+    conn: &rusqlite::Connection,
+    key: &str,
+    value: Option<&str>,
+) -> Result<()> {
+    match value {
+        Some(v) => conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, v],
+        )?,
+        None => conn.execute("DELETE FROM settings WHERE key = ?1", [key])?,
+    };
+    Ok(())
+}
+
+fn tile_source(conn: &rusqlite::Connection) -> Result<Option<String>> {
+    setting(conn, TILE_SOURCE)
+}
+
 fn clock_tolerance_h(conn: &rusqlite::Connection) -> Result<f64> {
-    let v: Option<String> = conn
-        .query_row(
-            "SELECT value FROM settings WHERE key = ?1",
-            [CLOCK_TOLERANCE],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(v.and_then(|v| v.parse::<f64>().ok())
+    Ok(setting(conn, CLOCK_TOLERANCE)?
+        .and_then(|v| v.parse::<f64>().ok())
         .filter(|h| h.is_finite() && *h >= 0.0)
         .unwrap_or(crate::verify::DEFAULT_CLOCK_TOLERANCE_H))
 }
 
 fn home_zone(conn: &rusqlite::Connection) -> Result<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT value FROM settings WHERE key = ?1",
-            [HOME_ZONE],
-            |r| r.get(0),
-        )
-        .optional()?)
+    setting(conn, HOME_ZONE)
 }
 
 impl Tx<'_> {
@@ -87,16 +95,7 @@ impl Tx<'_> {
         if old == new {
             return Ok(());
         }
-        match &new {
-            Some(name) => self.conn().execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![HOME_ZONE, name],
-            )?,
-            None => self
-                .conn()
-                .execute("DELETE FROM settings WHERE key = ?1", [HOME_ZONE])?,
-        };
+        put_setting(self.conn(), HOME_ZONE, new.as_deref())?;
         let rows: Vec<(i64, String, String)> = {
             let mut stmt = self.conn().prepare(
                 "SELECT id, capture_local, capture_offset FROM items
@@ -133,11 +132,7 @@ impl Tx<'_> {
         if old == hours {
             return Ok(());
         }
-        self.conn().execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![CLOCK_TOLERANCE, hours.to_string()],
-        )?;
+        put_setting(self.conn(), CLOCK_TOLERANCE, Some(&hours.to_string()))?;
         self.log(
             "settings",
             None,
@@ -155,16 +150,7 @@ impl Tx<'_> {
         if old.as_deref() == new {
             return Ok(());
         }
-        match new {
-            Some(p) => self.conn().execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![TILE_SOURCE, p],
-            )?,
-            None => self
-                .conn()
-                .execute("DELETE FROM settings WHERE key = ?1", [TILE_SOURCE])?,
-        };
+        put_setting(self.conn(), TILE_SOURCE, new)?;
         self.log(
             "settings",
             None,

@@ -522,11 +522,7 @@ impl Tx<'_> {
 
     fn entity_name(&self, kind: EntityKind, id: Option<i64>) -> Result<Option<String>> {
         let Some(id) = id else { return Ok(None) };
-        let sql = match kind {
-            EntityKind::Person => "SELECT name FROM people WHERE id = ?1",
-            EntityKind::Place => "SELECT name FROM places WHERE id = ?1",
-        };
-        Ok(self.conn().query_row(sql, [id], |r| r.get(0)).optional()?)
+        Ok(self.name_by_id(kind, id).optional()?)
     }
 
     fn names(&self, kind: EntityKind, ids: &BTreeSet<i64>) -> Result<Vec<String>> {

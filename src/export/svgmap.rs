@@ -36,7 +36,6 @@ const FAN: f64 = 11.0;
 /// (the app's map shows them from the same zoom levels).
 const CITY_DOTS: f64 = 1448.0;
 const CITY_NAMES: f64 = 4096.0;
-const EQUATOR_M: f64 = 40_075_016.686;
 
 /// One located item.
 #[derive(Debug, Clone)]
@@ -341,16 +340,7 @@ fn scale_bar(s: &mut String, view: &View) {
         view.origin[0] + WIDTH / 2.0 / view.scale,
         view.origin[1] + view.height / 2.0 / view.scale,
     ];
-    let lat = geo::from_world(center).lat;
-    let m_per_px = EQUATOR_M * lat.to_radians().cos() / view.scale;
-    let target = m_per_px * 120.0;
-    let pow = 10f64.powf(target.log10().floor());
-    let nice = [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .map(|k| k * pow)
-        .rfind(|&x| x <= target)
-        .unwrap_or(pow);
-    let px = nice / m_per_px;
+    let (px, text) = geo::scale_bar(geo::from_world(center).lat, view.scale);
     let (x1, y) = (WIDTH - 16.0, view.height - 14.0);
     let x0 = x1 - px;
     let _ = writeln!(
@@ -365,11 +355,6 @@ fn scale_bar(s: &mut String, view: &View) {
         num(x1),
         num(y - 5.0)
     );
-    let text = if nice >= 1000.0 {
-        format!("{} km", nice / 1000.0)
-    } else {
-        format!("{nice} m")
-    };
     let _ = writeln!(
         s,
         "<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{text}</text>",

@@ -2,10 +2,10 @@
 //! the items or of the time strip's cursor), clustered per zoom step around the view, and
 //! drawn with their hover, click and selection; and the places' radii.
 
-use super::{CAMERA, CELL_PX, EQUATOR_M, MapState, PLACE, TILE};
+use super::{CAMERA, CELL_PX, MapState, PLACE, TILE};
 use crate::app::thumbs::{Lookup, TextureCache, paint_fitted};
 use crate::app::{Action, SelectMode, ViewCtx};
-use crate::geo::{self, Source};
+use crate::geo::{self, EQUATOR_M, Source};
 use egui::{Color32, Pos2, Rect, Sense, Stroke, vec2};
 
 /// Markers clustered at one zoom step. Clustering 100 000 points costs more than a frame, so
@@ -285,17 +285,7 @@ pub(super) fn markers(
                 painter.circle(at, r, color, outline);
             }
             Source::Place => {
-                let d = r * 1.25;
-                painter.add(egui::Shape::convex_polygon(
-                    vec![
-                        at + vec2(0.0, -d),
-                        at + vec2(d, 0.0),
-                        at + vec2(0.0, d),
-                        at + vec2(-d, 0.0),
-                    ],
-                    color,
-                    outline,
-                ));
+                painter.add(diamond(at, r * 1.25, color, outline));
             }
         }
         if n > 1 {
@@ -362,4 +352,18 @@ pub(super) fn markers(
     }
     kept.push(cache);
     zoom_to
+}
+
+/// A place's marker (the map's and its legend's): a diamond reaching `d` from its centre.
+pub(super) fn diamond(at: Pos2, d: f32, fill: Color32, stroke: Stroke) -> egui::Shape {
+    egui::Shape::convex_polygon(
+        vec![
+            at + vec2(0.0, -d),
+            at + vec2(d, 0.0),
+            at + vec2(0.0, d),
+            at + vec2(-d, 0.0),
+        ],
+        fill,
+        stroke,
+    )
 }

@@ -9,16 +9,7 @@ impl Tx<'_> {
     /// Renames a person or place; the old name stays as an alias, so searches still find it.
     pub fn rename_entity(&self, kind: EntityKind, id: i64, new_name: &str) -> Result<()> {
         let new_name = clean_name(new_name)?;
-        let old: String = match kind {
-            EntityKind::Person => {
-                self.conn()
-                    .query_row("SELECT name FROM people WHERE id = ?1", [id], |r| r.get(0))?
-            }
-            EntityKind::Place => {
-                self.conn()
-                    .query_row("SELECT name FROM places WHERE id = ?1", [id], |r| r.get(0))?
-            }
-        };
+        let old = self.name_by_id(kind, id)?;
         let sql = match kind {
             EntityKind::Person => "UPDATE people SET name = ?2 WHERE id = ?1",
             EntityKind::Place => "UPDATE places SET name = ?2 WHERE id = ?1",
@@ -86,24 +77,7 @@ impl Tx<'_> {
                 .filter(|s| !shas.contains(s))
                 .collect(),
         };
-        let (from_name, into_name): (String, String) = match kind {
-            EntityKind::Person => (
-                c.query_row("SELECT name FROM people WHERE id = ?1", [from], |r| {
-                    r.get(0)
-                })?,
-                c.query_row("SELECT name FROM people WHERE id = ?1", [into], |r| {
-                    r.get(0)
-                })?,
-            ),
-            EntityKind::Place => (
-                c.query_row("SELECT name FROM places WHERE id = ?1", [from], |r| {
-                    r.get(0)
-                })?,
-                c.query_row("SELECT name FROM places WHERE id = ?1", [into], |r| {
-                    r.get(0)
-                })?,
-            ),
-        };
+        let (from_name, into_name) = (self.name_by_id(kind, from)?, self.name_by_id(kind, into)?);
         match kind {
             EntityKind::Person => {
                 c.execute(
@@ -232,13 +206,9 @@ impl Tx<'_> {
         )
     }
 
+    /// `name_by_id`, with no such id an error that names it.
     fn entity_name_of(&self, kind: EntityKind, id: i64) -> Result<String> {
-        let sql = match kind {
-            EntityKind::Person => "SELECT name FROM people WHERE id = ?1",
-            EntityKind::Place => "SELECT name FROM places WHERE id = ?1",
-        };
-        self.conn()
-            .query_row(sql, [id], |r| r.get(0))
+        self.name_by_id(kind, id)
             .optional()?
             .ok_or_else(|| Error::invalid(format!("no {} with id {id}", kind.as_str())))
     }
