@@ -54,7 +54,9 @@ pub(crate) fn wait(
 /// Focuses the field labelled `label` (checking that it took) and types `text` into it. The
 /// inspector's editors appear once the selection's records have arrived: wait for them.
 fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
-    for _ in 0..100 {
+    // Generous: on a loaded machine the selection's records can take seconds to arrive.
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
         if h.query_by_label(label).is_none() {
             h.step();
             std::thread::sleep(Duration::from_millis(50));

@@ -6,7 +6,7 @@ use crate::util::Lib;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use serde_json::Value;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 fn demo() -> Lib {
     let lib = Lib::new();
@@ -21,7 +21,9 @@ fn harness(lib: &Lib) -> Harness<'static, App> {
 
 /// Focuses the field labelled `label`, selects what it holds and types `text` over it.
 fn type_over(h: &mut Harness<'static, App>, label: &str, text: &str) {
-    for _ in 0..100 {
+    // Generous: on a loaded machine the selection's records can take seconds to arrive.
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
         if h.query_by_label(label).is_none() {
             h.step();
             std::thread::sleep(Duration::from_millis(50));
