@@ -62,6 +62,9 @@ fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
             std::thread::sleep(Duration::from_millis(50));
             continue;
         }
+        // Once the preview has loaded, the inspector's lower fields can lie below its fold.
+        h.get_by_label(label).scroll_to_me();
+        h.run_steps(2);
         h.get_by_label(label).click();
         h.run_steps(2);
         if h.get_by_label(label).is_focused() {
