@@ -169,6 +169,67 @@ impl Catalog {
     }
 }
 
+/// What `Catalog::compact` did: the file's size and page size before and after.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Compacted {
+    pub bytes_before: i64,
+    pub bytes_after: i64,
+    pub page_size_before: i64,
+    pub page_size_after: i64,
+}
+
+impl Catalog {
+    /// Rewrites the catalogue file with each table's pages together and in 16 KiB pages
+    /// (`kadr compact`): after years of imports, where every file is its own commit, a table's
+    /// pages lie scattered and opening with a cold page cache pays a read per page. SQLite's
+    /// VACUUM copies every row as it is (no value, id or history entry changes; the history
+    /// records nothing, since no fact changed) and is itself a transaction: a crash leaves the
+    /// old file. It needs the catalogue to itself: with the app or another command open on it,
+    /// it refuses.
+    pub fn compact(&mut self) -> Result<Compacted> {
+        let size = |c: &Connection| -> Result<(i64, i64)> {
+            let ps: i64 = c.pragma_query_value(None, "page_size", |r| r.get(0))?;
+            let n: i64 = c.pragma_query_value(None, "page_count", |r| r.get(0))?;
+            Ok((ps, ps * n))
+        };
+        let busy = |e: rusqlite::Error| {
+            crate::Error::invalid(format!(
+                "the catalogue is open elsewhere (close the app and other kadr commands on this library first): {e}"
+            ))
+        };
+        // The page size changes only outside WAL mode, and leaving it needs the file to itself.
+        self.conn
+            .pragma_update(None, "wal_checkpoint", "TRUNCATE")
+            .map_err(busy)?;
+        let (page_size_before, bytes_before) = size(&self.conn)?;
+        let mode: String = self
+            .conn
+            .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))
+            .map_err(busy)?;
+        if !mode.eq_ignore_ascii_case("delete") {
+            return Err(crate::Error::invalid(
+                "the catalogue is open elsewhere (close the app and other kadr commands on this library first)",
+            ));
+        }
+        let vacuum = self
+            .conn
+            .pragma_update(None, "page_size", PAGE_SIZE)
+            .and_then(|_| self.conn.execute_batch("VACUUM"));
+        let back: rusqlite::Result<String> =
+            self.conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0));
+        vacuum?;
+        back?;
+        let (page_size_after, bytes_after) = size(&self.conn)?;
+        Ok(Compacted {
+            bytes_before,
+            bytes_after,
+            page_size_before,
+            page_size_after,
+        })
+    }
+}
+
 /// A write transaction. Every change made through it is recorded in the history.
 pub struct Tx<'a> {
     tx: &'a rusqlite::Transaction<'a>,
@@ -224,5 +285,85 @@ mod tests {
         assert_eq!(kept, "kept");
         drop(reopened);
         assert_eq!(page_size(&Catalog::open(&old).unwrap()), 4096);
+    }
+
+    #[test]
+    fn compacting_moves_an_old_catalogue_to_large_pages_and_changes_no_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("catalog.sqlite");
+        {
+            // A catalogue as libraries before 16 KiB pages were made.
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "page_size", 4096).unwrap();
+            conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+        }
+        let mut cat = Catalog::open(&path).unwrap();
+        let ids = cat
+            .write("t", |tx| {
+                (0..300)
+                    .map(|i| {
+                        tx.insert_item(&NewItem {
+                            sha256: format!("{i:064x}"),
+                            original_name: format!("Алматы {i}.jpg"),
+                            source_path: format!("/src/{i}.jpg"),
+                            stored_path: format!("originals/{i}.jpg"),
+                            size: i,
+                            format: "jpeg".into(),
+                            ..Default::default()
+                        })
+                    })
+                    .collect::<Result<Vec<i64>>>()
+            })
+            .unwrap();
+        let dump = |c: &Catalog| -> Vec<String> {
+            let mut out = Vec::new();
+            for table in ["items", "history", "item_paths", "search_index"] {
+                let mut stmt = c
+                    .conn
+                    .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
+                    .unwrap();
+                let n = stmt.column_count();
+                let mut rows = stmt.query([]).unwrap();
+                while let Some(r) = rows.next().unwrap() {
+                    let cells: Vec<String> = (0..n)
+                        .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                        .collect();
+                    out.push(format!("{table}: {}", cells.join(" | ")));
+                }
+            }
+            out
+        };
+        let before = dump(&cat);
+        let head = cat.history_head().unwrap();
+        let done = cat.compact().unwrap();
+        assert_eq!(
+            (done.page_size_before, done.page_size_after),
+            (4096, PAGE_SIZE)
+        );
+        assert!(done.bytes_after > 0);
+        assert_eq!(dump(&cat), before, "a row changed");
+        assert_eq!(cat.history_head().unwrap(), head, "the history moved");
+        assert_eq!(cat.search_ids("алматы").unwrap().len(), ids.len());
+        // Back in WAL mode, and writable as before.
+        let mode: String = cat
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        drop(cat);
+        let again = Catalog::open(&path).unwrap();
+        assert_eq!(dump(&again), before);
+
+        // With another connection open on it, it refuses and leaves the file as it was.
+        let mut a = Catalog::open(&path).unwrap();
+        let b = Catalog::open(&path).unwrap();
+        let _reading: i64 = b
+            .conn
+            .query_row("SELECT count(*) FROM items", [], |r| r.get(0))
+            .unwrap();
+        let refused = a.compact();
+        assert!(refused.is_err(), "{refused:?}");
+        drop((a, b));
+        assert_eq!(dump(&Catalog::open(&path).unwrap()), before);
     }
 }

@@ -109,6 +109,21 @@ fn dispatch(lib: &Library, actor: &str, command: Command) -> Result<i32> {
             }
             Ok(0)
         }
+        Command::Compact { json } => {
+            let done = lib.catalog()?.compact()?;
+            if json {
+                print_json(&done);
+            } else {
+                println!(
+                    "catalogue compacted: {:.1} MB in {} KiB pages, was {:.1} MB in {} KiB pages",
+                    done.bytes_after as f64 / 1e6,
+                    done.page_size_after / 1024,
+                    done.bytes_before as f64 / 1e6,
+                    done.page_size_before / 1024
+                );
+            }
+            Ok(0)
+        }
         Command::Show { json, item } => {
             let cat = lib.catalog()?;
             let row = cat.item(cat.resolve(&item)?)?;
