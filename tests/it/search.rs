@@ -1,6 +1,7 @@
 //! `kadr search` and `kadr reindex`: any script and spelling finds the demo chronicle's items,
 //! through their places' hierarchy, by prefix, with the filters of `list`; the index follows
-//! every change and can be rebuilt.
+//! every change and can be rebuilt. `kadr compact` rewrites the catalogue and changes none of
+//! it.
 
 use crate::util::Lib;
 use serde_json::Value;
@@ -334,6 +335,54 @@ fn reindex_after_damage_gives_the_same_answers() {
     assert!(run.stdout.contains("24 items"), "{}", run.stdout);
     let after: Vec<Vec<i64>> = queries.iter().map(|q| ids(&search(&lib, q))).collect();
     assert_eq!(after, before);
+}
+
+#[test]
+fn compact_rewrites_an_old_catalogue_and_changes_nothing_it_holds() {
+    let lib = demo_lib();
+    // Make the demo's catalogue as libraries were before 16 KiB pages: 4 KiB, scattered.
+    {
+        let conn = rusqlite::Connection::open(lib.root().join("catalog.sqlite")).unwrap();
+        conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        conn.pragma_update(None, "page_size", 4096).unwrap();
+        conn.execute_batch("VACUUM").unwrap();
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    }
+    let items = lib.list(&[]);
+    let history = lib.run(&["history", "--json"]).json();
+    let found = id_set(&lib, &["Almaty"]);
+    assert!(!found.is_empty());
+
+    let run = lib.run(&["compact", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let done = run.json();
+    assert_eq!(done["page_size_before"], 4096);
+    assert_eq!(done["page_size_after"], 16384);
+    assert!(done["bytes_after"].as_i64().unwrap() > 0);
+
+    assert_eq!(lib.list(&[]), items, "an item changed");
+    assert_eq!(
+        lib.run(&["history", "--json"]).json(),
+        history,
+        "the history changed"
+    );
+    assert_eq!(id_set(&lib, &["Almaty"]), found);
+    let audit = lib.run(&["audit", "verify"]);
+    assert_eq!(audit.code, 0, "{}{}", audit.stdout, audit.stderr);
+    // Still a working library: a change goes in and is recorded.
+    let first = items[0]["sha256"].as_str().unwrap();
+    let tag = lib.run(&["tag", first, "--tag", "compacted"]);
+    assert_eq!(tag.code, 0, "{}", tag.stderr);
+    assert_eq!(lib.list(&["--tag", "compacted"]).len(), 1);
+
+    // Plain output; a second run finds it already in large pages.
+    let run = lib.run(&["compact"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("in 16 KiB pages, was"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
