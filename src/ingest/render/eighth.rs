@@ -32,41 +32,66 @@ pub(super) fn decode(bytes: &[u8], min_edge: u32) -> Option<(RgbImage, u32, u32)
     if bytes.get(..2)? != [0xFF, 0xD8] {
         return None;
     }
-    let mut h = Header::default();
-    let mut at = h.next_scan(bytes, 2)?;
+    let mut h = Header {
+        min_edge,
+        ..Default::default()
+    };
+    let mut next = h.next_scan(bytes, 2)?;
     let frame = h.frame.clone()?;
-    let (w, hh) = (frame.width, frame.height);
-    // Only when 1/8 is the scale wanted, and never for a size the caller would refuse.
-    if w.max(hh) / 8 < min_edge || w as u64 * hh as u64 > super::MAX_PIXELS {
-        return None;
-    }
     let mut planes: Vec<Plane> = frame.comps.iter().map(|c| Plane::new(&frame, c)).collect();
-    loop {
+    // Which AC coefficients 1..=9 of each component a progressive file brings to full precision:
+    // where some are missing, libjpeg-turbo smooths the block averages (block smoothing), a
+    // picture this decoder does not make.
+    let mut ac_whole = vec![[false; 10]; frame.comps.len()];
+    // Every scan to the end of the file: libjpeg-turbo applies each one, so a scan that would
+    // change a block average already read (a second DC scan, a component read twice) sends
+    // the file to it.
+    while let Next::Scan(at) = next {
         let scan = h.scan.take()?;
         let end = if scan.ss > 0 {
             // A progressive AC scan: nothing in it changes a block's average.
             if !frame.progressive {
                 return None;
             }
+            for &(c, _, _) in &scan.comps {
+                for k in scan.ss.max(1)..=scan.se.min(9) {
+                    ac_whole[c][k as usize] |= scan.al == 0;
+                }
+            }
             next_marker(bytes, at)?
+        } else if planes.iter().all(|p| p.done(frame.progressive)) {
+            return None;
         } else {
             decode_scan(&h, &frame, &scan, &mut planes, bytes, at)?
         };
-        if planes.iter().all(|p| p.done(frame.progressive)) {
-            break;
-        }
-        at = h.next_scan(bytes, end)?;
+        next = h.next_scan(bytes, end)?;
+    }
+    if !planes.iter().all(|p| p.done(frame.progressive))
+        || (frame.progressive && ac_whole.iter().any(|k| k[1..].contains(&false)))
+        || !planes.iter().all(Plane::in_range)
+    {
+        return None;
     }
     let img = to_rgb(&frame, &planes)?;
-    Some((img, w, hh))
+    Some((img, frame.width, frame.height))
+}
+
+/// What follows a header: a scan's data (where it starts), or the end of the image.
+enum Next {
+    Scan(usize),
+    End,
 }
 
 #[derive(Default)]
 struct Header {
+    /// The long side at 1/8 must be at least this.
+    min_edge: u32,
     /// The first (DC) value of each quantisation table.
     quant_dc: [Option<u16>; 4],
-    dc: [Option<Huff>; 4],
-    ac: [Option<Huff>; 4],
+    /// Huffman tables as defined (code counts per length, symbols), built when a scan uses
+    /// them: a file may define thousands that nothing uses.
+    dc: [Option<([u8; 16], Vec<u8>)>; 4],
+    ac: [Option<([u8; 16], Vec<u8>)>; 4],
     frame: Option<Frame>,
     restart: u32,
     scan: Option<ScanHeader>,
@@ -94,6 +119,7 @@ struct ScanHeader {
     /// Indexes into the frame's components, with their DC and AC table ids.
     comps: Vec<(usize, usize, usize)>,
     ss: u8,
+    se: u8,
     ah: u8,
     al: u8,
 }
@@ -103,11 +129,14 @@ fn be16(b: &[u8], at: usize) -> Option<usize> {
 }
 
 impl Header {
-    /// Reads the segments from `i` up to the next scan header; returns where that scan's
-    /// entropy-coded data starts.
-    fn next_scan(&mut self, b: &[u8], mut i: usize) -> Option<usize> {
+    /// Reads the segments from `i` up to the next scan header (where that scan's entropy-coded
+    /// data starts), or to the end of the image (EOI, or the file ending between segments).
+    fn next_scan(&mut self, b: &[u8], mut i: usize) -> Option<Next> {
         let mut adobe_rgb = false;
         loop {
+            if i == b.len() && self.frame.is_some() {
+                return Some(Next::End);
+            }
             if *b.get(i)? != 0xFF {
                 return None;
             }
@@ -115,6 +144,9 @@ impl Header {
             if m == 0xFF {
                 i += 1;
                 continue;
+            }
+            if m == 0xD9 {
+                return self.frame.is_some().then_some(Next::End);
             }
             let len = be16(b, i + 2)?;
             if len < 2 {
@@ -124,24 +156,33 @@ impl Header {
             match m {
                 0xDB => self.quant(seg)?,
                 0xC4 => self.huffman(seg)?,
-                0xC0..=0xC2 if self.frame.is_none() => self.frame = Some(frame(seg, m == 0xC2)?),
-                // A second frame; lossless, hierarchical, arithmetic: not this path.
-                0xC0..=0xCF => return None,
+                0xC0..=0xC2 if self.frame.is_none() => {
+                    let f = frame(seg, m == 0xC2)?;
+                    // Only when 1/8 is the scale wanted, and never for a size the caller would
+                    // refuse.
+                    if f.width.max(f.height) / 8 < self.min_edge
+                        || f.width as u64 * f.height as u64 > super::MAX_PIXELS
+                    {
+                        return None;
+                    }
+                    self.frame = Some(f);
+                }
                 0xDD => self.restart = be16(seg, 0)? as u32,
                 // Adobe: transform 0 means the three components are RGB, not YCbCr.
                 0xEE if seg.starts_with(b"Adobe") && seg.get(11) == Some(&0) => adobe_rgb = true,
+                // Application data and comments.
+                0xE0..=0xEF | 0xFE => {}
                 0xDA => {
                     let frame = self.frame.as_ref()?;
                     if adobe_rgb && frame.comps.len() == 3 {
                         return None;
                     }
                     self.scan = Some(scan_header(seg, frame)?);
-                    return Some(i + 2 + len);
+                    return Some(Next::Scan(i + 2 + len));
                 }
-                // Another image, the end before every block is known, DNL, restarts out of
-                // place: not this path.
-                0xD0..=0xD9 | 0xDC | 0x01 => return None,
-                _ => {}
+                // A second frame; lossless, hierarchical, arithmetic; DNL, restarts out of
+                // place, reserved markers (which libjpeg-turbo refuses): not this path.
+                _ => return None,
             }
             i += 2 + len;
         }
@@ -174,11 +215,11 @@ impl Header {
             if tc > 1 || th > 3 || n > 256 {
                 return None;
             }
-            let table = Huff::new(&counts, values, tc == 1)?;
+            let table = Some((counts, values.to_vec()));
             if tc == 0 {
-                self.dc[th] = Some(table);
+                self.dc[th] = table;
             } else {
-                self.ac[th] = Some(table);
+                self.ac[th] = table;
             }
             s = &s[17 + n..];
         }
@@ -189,7 +230,12 @@ impl Header {
 fn frame(s: &[u8], progressive: bool) -> Option<Frame> {
     let (precision, height, width, n) = (*s.first()?, be16(s, 1)?, be16(s, 3)?, *s.get(5)?);
     // A height of 0 (given later by DNL) and more than three components are not this path.
-    if precision != 8 || height == 0 || width == 0 || !(n == 1 || n == 3) {
+    if precision != 8
+        || height == 0
+        || width == 0
+        || !(n == 1 || n == 3)
+        || s.len() != 6 + 3 * n as usize
+    {
         return None;
     }
     let mut comps = Vec::new();
@@ -227,7 +273,7 @@ fn frame(s: &[u8], progressive: bool) -> Option<Frame> {
 
 fn scan_header(s: &[u8], frame: &Frame) -> Option<ScanHeader> {
     let n = *s.first()? as usize;
-    if n == 0 || n > frame.comps.len() {
+    if n == 0 || n > frame.comps.len() || s.len() != 4 + 2 * n {
         return None;
     }
     let mut comps: Vec<(usize, usize, usize)> = Vec::with_capacity(n);
@@ -243,16 +289,30 @@ fn scan_header(s: &[u8], frame: &Frame) -> Option<ScanHeader> {
         }
         comps.push((c, td, ta));
     }
+    // An interleaved scan's MCU holds at most 10 blocks (libjpeg-turbo refuses more).
+    let blocks: usize = comps
+        .iter()
+        .map(|&(c, _, _)| frame.comps[c].h * frame.comps[c].v)
+        .sum();
+    if n > 1 && blocks > 10 {
+        return None;
+    }
     let p = s.get(1 + 2 * n..4 + 2 * n)?;
     let (ss, se, ah, al) = (p[0], p[1], p[2] >> 4, p[2] & 15);
     let fits = if frame.progressive {
         // DC scans hold only the DC coefficient; AC scans one component.
-        (ss == 0 && se == 0 && al < 14) || (ss > 0 && n == 1)
+        al < 14 && ah < 14 && ((ss == 0 && se == 0) || (ss > 0 && ss <= se && se <= 63 && n == 1))
     } else {
         // Sequential: the whole spectrum, no successive approximation.
         (ss, se, ah, al) == (0, 63, 0, 0)
     };
-    fits.then_some(ScanHeader { comps, ss, ah, al })
+    fits.then_some(ScanHeader {
+        comps,
+        ss,
+        se,
+        ah,
+        al,
+    })
 }
 
 /// Where the next marker starts at or after `i` (the end of a scan's data): stuffed 0xFF 0x00
@@ -305,6 +365,20 @@ impl Plane {
         }
     }
 
+    /// Whether every block that shows lies where libjpeg-turbo's 1 x 1 inverse DCT gives the
+    /// clamped average: the coefficient fits its 16 bits and the average is within 512 of mid
+    /// grey. Past that (damaged or crafted data) libjpeg-turbo wraps around, and the file is
+    /// left to it.
+    fn in_range(&self) -> bool {
+        let q = self.q.unwrap_or(0) as i64;
+        (0..self.bh).all(|y| {
+            self.dc[y * self.w..][..self.bw].iter().all(|&dc| {
+                let avg = (dc as i64 * q + 4) >> 3;
+                i16::try_from(dc).is_ok() && (-512..512).contains(&avg)
+            })
+        })
+    }
+
     /// The block averages as samples, libjpeg's 1 x 1 inverse DCT.
     fn sample(&self, x: usize, y: usize) -> u8 {
         let (x, y) = (x.min(self.bw - 1), y.min(self.bh - 1));
@@ -343,14 +417,22 @@ fn decode_scan(
         (true, ah) if ah == scan.al + 1 => Pass::Refine(scan.al),
         _ => return None,
     };
-    struct Unit<'t> {
+    struct Unit {
         c: usize,
         h: usize,
         v: usize,
-        dc: Option<&'t Huff>,
-        ac: Option<&'t Huff>,
+        /// Indexes into `tables`.
+        dc: Option<usize>,
+        ac: Option<usize>,
         pred: i32,
     }
+    // The Huffman tables this scan uses, built now.
+    let mut tables: Vec<Huff> = Vec::new();
+    let mut build = |raw: &Option<([u8; 16], Vec<u8>)>, ac: bool| -> Option<usize> {
+        let (counts, values) = raw.as_ref()?;
+        tables.push(Huff::new(counts, values, ac)?);
+        Some(tables.len() - 1)
+    };
     let mut units = Vec::with_capacity(scan.comps.len());
     for &(c, td, ta) in &scan.comps {
         let p = &mut planes[c];
@@ -368,8 +450,11 @@ fn decode_scan(
             p.q = Some(*h.quant_dc[f.comps[c].tq].as_ref()? as i32);
         }
         let (dc, ac) = match pass {
-            Pass::Sequential => (Some(h.dc[td].as_ref()?), Some(h.ac[ta].as_ref()?)),
-            Pass::First(_) => (Some(h.dc[td].as_ref()?), None),
+            Pass::Sequential => (
+                Some(build(&h.dc[td], false)?),
+                Some(build(&h.ac[ta], true)?),
+            ),
+            Pass::First(_) => (Some(build(&h.dc[td], false)?), None),
             Pass::Refine(_) => (None, None),
         };
         let single = scan.comps.len() == 1;
@@ -414,12 +499,14 @@ fn decode_scan(
                     let slot = plane.dc.get_mut(at)?;
                     match pass {
                         Pass::Sequential => {
-                            u.pred = u.pred.wrapping_add(entropy::dc_diff(&mut bits, u.dc?)?);
-                            entropy::skip_ac(&mut bits, u.ac?)?;
+                            let (dc, ac) = (&tables[u.dc?], &tables[u.ac?]);
+                            u.pred = u.pred.wrapping_add(entropy::dc_diff(&mut bits, dc)?);
+                            entropy::skip_ac(&mut bits, ac)?;
                             *slot = u.pred;
                         }
                         Pass::First(al) => {
-                            u.pred = u.pred.wrapping_add(entropy::dc_diff(&mut bits, u.dc?)?);
+                            let dc = &tables[u.dc?];
+                            u.pred = u.pred.wrapping_add(entropy::dc_diff(&mut bits, dc)?);
                             *slot = u.pred.wrapping_shl(al as u32);
                         }
                         Pass::Refine(al) => {
@@ -437,7 +524,11 @@ fn decode_scan(
     }
     // Past the data's padding, a marker or the end of the file (a file cut just after its
     // data: the caller says it is incomplete).
-    (bytes.get(bits.pos).is_none_or(|&b| b == 0xFF)).then_some(bits.pos)
+    let at_marker = bytes.get(bits.pos) == Some(&0xFF)
+        && bytes
+            .get(bits.pos + 1)
+            .is_some_and(|&m| !matches!(m, 0x00 | 0xD0..=0xD7));
+    (bits.pos == bytes.len() || at_marker).then_some(bits.pos)
 }
 
 /// The planes as RGB at 1/8 of the picture: chroma upsampled by a triangle filter where it is

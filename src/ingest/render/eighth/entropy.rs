@@ -43,8 +43,8 @@ impl Huff {
                     k += 1;
                 }
                 maxcode[len] = code - 1;
-                // The codes of a length must fit in it (as libjpeg checks).
-                if code > 1 << len {
+                // The codes of a length must fit in it and not be all ones (as libjpeg checks).
+                if code >= 1 << len {
                     return None;
                 }
             }

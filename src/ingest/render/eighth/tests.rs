@@ -37,6 +37,7 @@ fn same_picture_as_libjpeg_where_nothing_is_subsampled() {
         "cjpeg-444-three-scans.jpg",
         "cjpeg-progressive-444-restart1row.jpg",
         "cjpeg-progressive-gray.jpg",
+        "cjpeg-progressive-444-script.jpg",
         "ffmpeg-444.jpg",
     ] {
         let bytes = fixture(name);
@@ -114,8 +115,7 @@ fn data_cut_short_or_out_of_order_is_left_to_libjpeg() {
     swapped[rst + 1] = 0xD5;
     assert!(decode(&swapped, 1).is_none());
 
-    // A progressive file cut short: once its DC scans are whole, the picture at 1/8 is whole
-    // too (the AC scans add nothing to it); before that, nothing.
+    // A progressive file cut short: nothing, or the whole picture.
     let bytes = fixture("cjpeg-progressive-gray.jpg");
     let (whole, _, _) = decode(&bytes, 1).unwrap();
     let mut complete_from = None;
@@ -131,9 +131,10 @@ fn data_cut_short_or_out_of_order_is_left_to_libjpeg() {
             ),
         }
     }
-    // The last AC scans come after the DC refinement: not needed.
+    // Its last AC scans bring the low coefficients to full precision; before they are in,
+    // libjpeg-turbo smooths the block averages, so this decoder leaves the file to it.
     assert!(
-        complete_from.is_some_and(|c| c < bytes.len() - 500),
+        complete_from.is_none_or(|c| c >= bytes.len() - 2),
         "{complete_from:?}"
     );
 }
@@ -180,4 +181,61 @@ fn a_huge_claimed_size_is_refused_before_decoding() {
     let sof = bytes.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
     bytes[sof + 5..sof + 9].copy_from_slice(&[0xEA, 0x60, 0xEA, 0x60]); // 60000 x 60000
     assert!(decode(&bytes, 1).is_none());
+}
+
+/// libjpeg-turbo's picture, as the caller gets it when this decoder declines.
+fn as_the_caller_shows(bytes: &[u8]) -> RgbImage {
+    super::super::decode_jpeg_tolerant(bytes, 1).unwrap().0
+}
+
+#[test]
+fn scans_that_would_change_what_was_read_are_left_to_libjpeg() {
+    // libjpeg-turbo reads every scan and applies each: a second DC scan after a progressive
+    // file's first (picture B over picture A), a sequential file's luma read twice (B's luma
+    // after A's three components). Stopping at the first would show A in the thumbnail and B
+    // in the full view.
+    for name in ["crafted-prog-two-dc.jpg", "crafted-seq-two-y.jpg"] {
+        let bytes = fixture(name);
+        assert!(decode(&bytes, 1).is_none(), "{name}");
+        assert!(as_the_caller_shows(&bytes) == turbo(&bytes).0, "{name}");
+    }
+}
+
+#[test]
+fn what_libjpeg_smooths_wraps_or_refuses_is_left_to_it() {
+    for name in [
+        // Progressive with DC scans only: libjpeg-turbo smooths the block averages where the
+        // low AC coefficients never come.
+        "crafted-g-dconly.jpg",
+        // DC coefficients past what its 16 bits and range table hold: libjpeg-turbo wraps.
+        "crafted-dcwrap.jpg",
+        // A Huffman table whose last code is all ones: libjpeg-turbo refuses it.
+        "crafted-allones.jpg",
+        // Three 2x2 components, 12 blocks per MCU: libjpeg-turbo refuses more than 10.
+        "crafted-all22.jpg",
+    ] {
+        assert!(decode(&fixture(name), 1).is_none(), "{name}");
+    }
+}
+
+#[test]
+fn halved_chroma_is_upsampled_by_the_triangle_filter() {
+    // One row of two chroma blocks, 0 and 64, halved both ways: each output sample takes 3/4 of
+    // the nearer block and 1/4 of the further one, per axis.
+    let p = Plane {
+        w: 2,
+        bw: 2,
+        bh: 1,
+        // Averages 128 + dc * q / 8 with q = 8: 64 and 128.
+        dc: vec![-64, 0],
+        q: Some(8),
+        al: Some(0),
+    };
+    assert_eq!(upsample(&p, 2, 1, 4, 1), vec![64, 80, 112, 128]);
+    assert_eq!(upsample(&p, 1, 1, 2, 1), vec![64, 128]);
+    // Vertically halved: a single row repeats.
+    assert_eq!(
+        upsample(&p, 2, 2, 4, 2),
+        vec![64, 80, 112, 128, 64, 80, 112, 128]
+    );
 }
