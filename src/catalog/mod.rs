@@ -192,11 +192,8 @@ impl Catalog {
             let n: i64 = c.pragma_query_value(None, "page_count", |r| r.get(0))?;
             Ok((ps, ps * n))
         };
-        let busy = |e: rusqlite::Error| {
-            crate::Error::invalid(format!(
-                "the catalogue is open elsewhere (close the app and other kadr commands on this library first): {e}"
-            ))
-        };
+        const BUSY: &str = "the catalogue is open elsewhere (close the app and other kadr commands on this library first)";
+        let busy = |e: rusqlite::Error| crate::Error::invalid(format!("{BUSY}: {e}"));
         // The page size changes only outside WAL mode, and leaving it needs the file to itself.
         self.conn
             .pragma_update(None, "wal_checkpoint", "TRUNCATE")
@@ -207,9 +204,7 @@ impl Catalog {
             .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))
             .map_err(busy)?;
         if !mode.eq_ignore_ascii_case("delete") {
-            return Err(crate::Error::invalid(
-                "the catalogue is open elsewhere (close the app and other kadr commands on this library first)",
-            ));
+            return Err(crate::Error::invalid(BUSY));
         }
         let vacuum = self
             .conn

@@ -68,11 +68,11 @@ pub(super) fn decode(bytes: &[u8], min_edge: u32) -> Option<(RgbImage, u32, u32)
     }
     if !planes.iter().all(|p| p.done(frame.progressive))
         || (frame.progressive && ac_whole.iter().any(|k| k[1..].contains(&false)))
-        || !planes.iter().all(Plane::in_range)
     {
         return None;
     }
-    let img = to_rgb(&frame, &planes)?;
+    let samples: Vec<Samples> = planes.iter().map(Plane::samples).collect::<Option<_>>()?;
+    let img = to_rgb(&frame, &samples)?;
     Some((img, frame.width, frame.height))
 }
 
@@ -365,28 +365,43 @@ impl Plane {
         }
     }
 
-    /// Whether every block that shows lies where libjpeg-turbo's 1 x 1 inverse DCT gives the
-    /// clamped average: the coefficient fits its 16 bits and the average is within 512 of mid
-    /// grey. Past that (damaged or crafted data) libjpeg-turbo wraps around, and the file is
-    /// left to it.
-    fn in_range(&self) -> bool {
+    /// The blocks that show, as libjpeg-turbo's 1 x 1 inverse DCT gives them: the average,
+    /// clamped. `None` when a coefficient does not fit its 16 bits or an average lies more
+    /// than 512 from mid grey: past that (damaged or crafted data) libjpeg-turbo wraps around,
+    /// and the file is left to it.
+    fn samples(&self) -> Option<Samples> {
         let q = self.q.unwrap_or(0) as i64;
-        (0..self.bh).all(|y| {
-            self.dc[y * self.w..][..self.bw].iter().all(|&dc| {
+        let mut px = Vec::with_capacity(self.bw * self.bh);
+        for row in self.dc.chunks(self.w).take(self.bh) {
+            for &dc in &row[..self.bw] {
                 let avg = (dc as i64 * q + 4) >> 3;
-                i16::try_from(dc).is_ok() && (-512..512).contains(&avg)
-            })
+                if i16::try_from(dc).is_err() || !(-512..512).contains(&avg) {
+                    return None;
+                }
+                px.push((avg + 128).clamp(0, 255) as u8);
+            }
+        }
+        Some(Samples {
+            w: self.bw,
+            h: self.bh,
+            px,
         })
     }
+}
 
-    /// The block averages as samples, libjpeg's 1 x 1 inverse DCT.
-    fn sample(&self, x: usize, y: usize) -> u8 {
-        let (x, y) = (x.min(self.bw - 1), y.min(self.bh - 1));
-        let q = self.q.unwrap_or(0);
-        let dc = self.dc[y * self.w + x];
-        (dc.wrapping_mul(q).wrapping_add(4) >> 3)
-            .saturating_add(128)
-            .clamp(0, 255) as u8
+/// One component's picture at 1/8 (a sample per block that shows).
+struct Samples {
+    w: usize,
+    h: usize,
+    px: Vec<u8>,
+}
+
+impl Samples {
+    /// The sample at (x, y); past an edge, the last one.
+    fn at(&self, x: isize, y: isize) -> u8 {
+        let x = x.clamp(0, self.w as isize - 1) as usize;
+        let y = y.clamp(0, self.h as isize - 1) as usize;
+        self.px[y * self.w + x]
     }
 }
 
@@ -533,20 +548,20 @@ fn decode_scan(
 
 /// The planes as RGB at 1/8 of the picture: chroma upsampled by a triangle filter where it is
 /// halved (as libjpeg's "fancy" upsampling), then JFIF YCbCr to RGB.
-fn to_rgb(frame: &Frame, planes: &[Plane]) -> Option<RgbImage> {
+fn to_rgb(frame: &Frame, planes: &[Samples]) -> Option<RgbImage> {
     let (w, h) = (
         frame.width.div_ceil(8) as usize,
         frame.height.div_ceil(8) as usize,
     );
     let y = planes.first()?;
-    if y.bw < w || y.bh < h {
+    if y.w < w || y.h < h {
         return None;
     }
     let mut out = vec![0u8; w * h * 3];
     if planes.len() == 1 {
         for row in 0..h {
             for col in 0..w {
-                let v = y.sample(col, row);
+                let v = y.px[row * y.w + col];
                 out[(row * w + col) * 3..][..3].copy_from_slice(&[v, v, v]);
             }
         }
@@ -560,7 +575,7 @@ fn to_rgb(frame: &Frame, planes: &[Plane]) -> Option<RgbImage> {
     for row in 0..h {
         for col in 0..w {
             let i = row * w + col;
-            let yy = (y.sample(col, row) as i32) << 16;
+            let yy = (y.px[row * y.w + col] as i32) << 16;
             let (b, r) = (cb[i] as i32 - 128, cr[i] as i32 - 128);
             // 1.402, 0.344136, 0.714136 and 1.772 in 16-bit fixed point, as libjpeg has them.
             let rr = (yy + 91881 * r + 32768) >> 16;
@@ -577,8 +592,8 @@ fn to_rgb(frame: &Frame, planes: &[Plane]) -> Option<RgbImage> {
 /// `p` brought to `w` x `h` from `fx` x `fy` times fewer samples (1 or 2 each way): a halved
 /// axis takes 3/4 of the nearer sample and 1/4 of the further one. Past its edges a plane
 /// repeats its last block.
-fn upsample(p: &Plane, fx: usize, fy: usize, w: usize, h: usize) -> Vec<u8> {
-    let at = |x: isize, y: isize| p.sample(x.max(0) as usize, y.max(0) as usize) as u32;
+fn upsample(p: &Samples, fx: usize, fy: usize, w: usize, h: usize) -> Vec<u8> {
+    let at = |x: isize, y: isize| p.at(x, y) as u32;
     // For output index i on an axis: the nearer sample and the further one.
     let pair = |i: usize, f: usize| -> (isize, isize) {
         if f == 1 {

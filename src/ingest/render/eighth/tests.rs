@@ -231,11 +231,14 @@ fn halved_chroma_is_upsampled_by_the_triangle_filter() {
         q: Some(8),
         al: Some(0),
     };
-    assert_eq!(upsample(&p, 2, 1, 4, 1), vec![64, 80, 112, 128]);
-    assert_eq!(upsample(&p, 1, 1, 2, 1), vec![64, 128]);
+    assert_eq!(
+        upsample(&p.samples().unwrap(), 2, 1, 4, 1),
+        vec![64, 80, 112, 128]
+    );
+    assert_eq!(upsample(&p.samples().unwrap(), 1, 1, 2, 1), vec![64, 128]);
     // Vertically halved: a single row repeats.
     assert_eq!(
-        upsample(&p, 2, 2, 4, 2),
+        upsample(&p.samples().unwrap(), 2, 2, 4, 2),
         vec![64, 80, 112, 128, 64, 80, 112, 128]
     );
 }
